@@ -1,0 +1,36 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { DisplayNameForm, PasswordForm } from '@/components/auth/settings-forms';
+import { requireUser } from '@/lib/auth';
+
+export const metadata: Metadata = { title: 'Settings' };
+
+export default async function SettingsPage({ searchParams }: { searchParams: Promise<{ password?: string }> }) {
+  const user = await requireUser();
+  const { password } = await searchParams;
+  return (
+    <div className="h-full overflow-y-auto">
+      <div className="mx-auto flex max-w-lg flex-col gap-8 px-4 py-6">
+        <header className="flex items-center gap-3">
+          <Link href="/" aria-label="Back to chats" className="rounded-lg px-2 py-1 text-xl leading-none md:hidden">
+            ←
+          </Link>
+          <h1 className="text-xl font-semibold">Settings</h1>
+        </header>
+        <section aria-labelledby="profile-heading" className="flex flex-col gap-3">
+          <h2 id="profile-heading" className="font-semibold">
+            Profile
+          </h2>
+          <p className="text-sm text-muted">Signed in as @{user.username}</p>
+          <DisplayNameForm displayName={user.displayName} />
+        </section>
+        <section aria-labelledby="password-heading" className="flex flex-col gap-3">
+          <h2 id="password-heading" className="font-semibold">
+            Password
+          </h2>
+          <PasswordForm changed={password === 'changed'} />
+        </section>
+      </div>
+    </div>
+  );
+}

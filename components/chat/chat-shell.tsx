@@ -1,0 +1,23 @@
+'use client';
+
+import { useSelectedLayoutSegment } from 'next/navigation';
+import type { ReactNode } from 'react';
+
+/**
+ * Desktop: the sidebar sits beside the open page. Phone: the chat list and a chat are separate screens,
+ * so the list shows only on the home route and the page only elsewhere.
+ */
+export function ChatShell({ sidebar, children }: { sidebar: ReactNode; children: ReactNode }) {
+  const onHome = useSelectedLayoutSegment() === null;
+  return (
+    <div className="flex h-dvh overflow-hidden">
+      <aside
+        aria-label="Chats"
+        className={`${onHome ? 'flex' : 'hidden'} w-full flex-col border-line md:flex md:w-80 md:shrink-0 md:border-r lg:w-96`}
+      >
+        {sidebar}
+      </aside>
+      <main className={`${onHome ? 'hidden' : 'flex'} min-w-0 flex-1 flex-col md:flex`}>{children}</main>
+    </div>
+  );
+}

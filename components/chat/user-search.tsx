@@ -1,0 +1,94 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useId, useState, useTransition } from 'react';
+import { searchUsers, startChat } from '@/app/(chat)/actions';
+import { errorMessages } from '@/components/ui/error-messages';
+import type { UserDTO } from '@/lib/realtime/events';
+import { Avatar } from './avatar';
+
+const DEBOUNCE_MS = 200;
+
+export function UserSearch() {
+  const router = useRouter();
+  const resultsId = useId();
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<UserDTO[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [opening, startOpening] = useTransition();
+
+  useEffect(() => {
+    const trimmed = query.trim();
+    if (!trimmed) return;
+    let cancelled = false;
+    const timer = setTimeout(async () => {
+      const result = await searchUsers(trimmed);
+      if (cancelled) return;
+      setError(result.ok ? null : errorMessages[result.error]);
+      setResults(result.ok ? result.data : []);
+    }, DEBOUNCE_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [query]);
+
+  const open = (user: UserDTO) =>
+    startOpening(async () => {
+      const result = await startChat(user.id);
+      if (!result.ok) return setError(errorMessages[result.error]);
+      setQuery('');
+      setResults(null);
+      router.push(`/c/${result.data.chatId}`);
+    });
+
+  const showResults = query.trim().length > 0 && results !== null;
+  return (
+    <div className="border-b border-line px-4 py-3">
+      <input
+        type="search"
+        aria-label="Search people"
+        aria-controls={resultsId}
+        placeholder="Search people by name"
+        value={query}
+        maxLength={50}
+        onChange={(event) => {
+          setQuery(event.target.value);
+          if (!event.target.value.trim()) setResults(null);
+        }}
+        className="w-full rounded-lg border border-line bg-surface-alt px-3 py-2 text-base placeholder:text-muted"
+      />
+      {error ? (
+        <p role="alert" className="mt-2 text-sm text-danger">
+          {error}
+        </p>
+      ) : null}
+      <div id={resultsId} aria-live="polite">
+        {showResults ? (
+          results.length === 0 ? (
+            <p className="mt-2 text-sm text-muted">No one found.</p>
+          ) : (
+            <ul className="mt-2 flex flex-col gap-1" aria-label="People found">
+              {results.map((user) => (
+                <li key={user.id}>
+                  <button
+                    type="button"
+                    disabled={opening}
+                    onClick={() => open(user)}
+                    className="flex w-full items-center gap-3 rounded-lg px-2 py-2 text-left hover:bg-surface-alt disabled:opacity-60"
+                  >
+                    <Avatar name={user.displayName} id={user.id} size="sm" />
+                    <span className="min-w-0">
+                      <span className="block truncate font-medium">{user.displayName}</span>
+                      <span className="block truncate text-xs text-muted">@{user.username}</span>
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )
+        ) : null}
+      </div>
+    </div>
+  );
+}

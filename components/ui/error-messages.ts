@@ -1,0 +1,12 @@
+import type { ErrorCode } from '@/lib/errors';
+
+/** The one sentence a person sees for each error code. */
+export const errorMessages: Record<ErrorCode, string> = {
+  unauthorized: 'Your session has ended. Please sign in again.',
+  not_found: 'This chat does not exist or you are not a member.',
+  invalid_input: 'That did not look right. Please check and try again.',
+  too_long: 'Messages can be at most 4,000 characters.',
+  rate_limited: 'You are sending too fast. Please wait a moment.',
+  unavailable: 'Parley cannot reach its server right now. Your message will be retried.',
+  internal: 'Something went wrong on our side. Please try again.',
+};

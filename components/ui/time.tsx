@@ -1,0 +1,32 @@
+'use client';
+
+import { useSyncExternalStore } from 'react';
+
+const subscribe = () => () => {};
+/** False during server rendering and hydration, true after: times are formatted in the reader's own time zone. */
+export function useIsClient() {
+  return useSyncExternalStore(subscribe, () => true, () => false);
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: '2-digit' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
+
+/** "14:05" today, "Mon" this week, "3 Mar 26" before. */
+export function formatListTime(date: Date, now = new Date()): string {
+  const startOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
+  if (date.getTime() >= startOfToday) return timeFormat.format(date);
+  if (date.getTime() >= startOfToday - 6 * 86_400_000) return weekdayFormat.format(date);
+  return dateFormat.format(date);
+}
+
+export function Time({ iso, variant = 'time', className }: { iso: string; variant?: 'time' | 'list'; className?: string }) {
+  const isClient = useIsClient();
+  const date = new Date(iso);
+  return (
+    <time dateTime={iso} title={isClient ? fullFormat.format(date) : undefined} className={className}>
+      {isClient ? (variant === 'list' ? formatListTime(date) : timeFormat.format(date)) : ''}
+    </time>
+  );
+}

@@ -1,0 +1,120 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { getRedisPrefix } from '@/lib/env';
+import { logger } from '@/lib/logger';
+import { getRedis } from '@/lib/redis';
+import { listRecentMessages } from '@/db/queries/messages';
+import { RECENT_MESSAGES, type MessageDTO } from '@/lib/realtime/events';
+
+/** The newest messages of each chat, oldest first. Postgres stays the source of truth. */
+export interface RecentMessagesCache {
+  /** Appends one message and trims the list to the newest RECENT_MESSAGES. */
+  push(message: MessageDTO): Promise<void>;
+  /** The cached messages in push order, or null when nothing is cached for the chat. */
+  read(chatId: string): Promise<MessageDTO[] | null>;
+  /** Replaces the chat's list, after a miss was served from Postgres. */
+  replace(chatId: string, messages: MessageDTO[]): Promise<void>;
+}
+
+const messageSchema = z.object({
+  id: z.string(),
+  chatId: z.string(),
+  seq: z.number().int(),
+  senderId: z.string(),
+  clientId: z.string(),
+  body: z.string(),
+  createdAt: z.string(),
+});
+
+export function createRedisRecentMessages(redis: Redis, prefix: string): RecentMessagesCache {
+  const key = (chatId: string) => `${prefix}chat:${chatId}:recent`;
+  return {
+    async push(message) {
+      // Push and trim in one MULTI, so no reader ever sees more than RECENT_MESSAGES.
+      await redis.multi().rpush(key(message.chatId), JSON.stringify(message)).ltrim(key(message.chatId), -RECENT_MESSAGES, -1).exec();
+    },
+    async read(chatId) {
+      const raw = await redis.lrange(key(chatId), 0, -1);
+      if (raw.length === 0) return null;
+      return raw.map((entry) => messageSchema.parse(JSON.parse(entry)));
+    },
+    async replace(chatId, messages) {
+      const tx = redis.multi().del(key(chatId));
+      if (messages.length > 0) tx.rpush(key(chatId), ...messages.slice(-RECENT_MESSAGES).map((m) => JSON.stringify(m)));
+      await tx.exec();
+    },
+  };
+}
+
+/** The same interface in process memory, for a single instance without Redis. Holds at most `maxChats` chats (LRU). */
+export function createMemoryRecentMessages(maxChats = 10_000): RecentMessagesCache {
+  const lists = new Map<string, MessageDTO[]>();
+  const touch = (chatId: string, list: MessageDTO[]) => {
+    lists.delete(chatId);
+    lists.set(chatId, list);
+    if (lists.size > maxChats) lists.delete(lists.keys().next().value!);
+  };
+  return {
+    async push(message) {
+      touch(message.chatId, [...(lists.get(message.chatId) ?? []), message].slice(-RECENT_MESSAGES));
+    },
+    async read(chatId) {
+      const list = lists.get(chatId);
+      if (!list) return null;
+      touch(chatId, list);
+      return [...list];
+    },
+    async replace(chatId, messages) {
+      if (messages.length === 0) lists.delete(chatId);
+      else touch(chatId, messages.slice(-RECENT_MESSAGES));
+    },
+  };
+}
+
+const globalForCache = globalThis as unknown as { parleyRecentMessages?: RecentMessagesCache };
+
+export function getRecentMessagesCache(): RecentMessagesCache {
+  if (!globalForCache.parleyRecentMessages) {
+    const redis = getRedis();
+    globalForCache.parleyRecentMessages = redis
+      ? createRedisRecentMessages(redis.command, getRedisPrefix())
+      : createMemoryRecentMessages();
+  }
+  return globalForCache.parleyRecentMessages;
+}
+
+/**
+ * A cached list (sorted by seq) is trusted only if it is exactly the newest messages up to at least the
+ * chat's last number as the caller read it: a push that failed or raced a refill shows up as a gap or a
+ * stale end, and counts as a miss.
+ */
+export function isCompleteTail(messages: MessageDTO[], lastSeq: number): boolean {
+  const newest = messages.at(-1)?.seq;
+  if (newest === undefined || newest < lastSeq) return false;
+  const expected = Math.min(RECENT_MESSAGES, newest);
+  if (messages.length !== expected) return false;
+  return messages.every((message, index) => message.seq === newest - expected + 1 + index);
+}
+
+export function logCacheFailure(operation: string, chatId: string, error: unknown) {
+  logger.warn('recent_cache_failed', { operation, chatId, message: error instanceof Error ? error.message : String(error) });
+}
+
+/**
+ * The newest messages of a chat, oldest first: from the cache when it holds the complete tail,
+ * otherwise from Postgres, refilling the cache. A cache failure is logged and served from Postgres.
+ */
+export async function getRecentMessages(input: { chatId: string; lastSeq: number }): Promise<MessageDTO[]> {
+  if (input.lastSeq === 0) return [];
+  const cache = getRecentMessagesCache();
+  try {
+    const cached = await cache.read(input.chatId);
+    const sorted = cached?.sort((a, b) => a.seq - b.seq);
+    if (sorted && isCompleteTail(sorted, input.lastSeq)) return sorted;
+  } catch (error) {
+    logCacheFailure('read', input.chatId, error);
+  }
+  const fresh = await listRecentMessages({ chatId: input.chatId, limit: RECENT_MESSAGES });
+  await cache.replace(input.chatId, fresh).catch((error) => logCacheFailure('replace', input.chatId, error));
+  return fresh;
+}

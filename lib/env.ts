@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+// Empty strings count as unset, so `FOO=` in a .env file means "use the default".
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: optional(z.string()),
+  APP_URL: optional(z.url()),
+  ALLOWED_ORIGINS: optional(z.string()),
+  DATABASE_URL: optional(z.string().startsWith('postgres')),
+  REDIS_URL: optional(z.string().startsWith('redis')),
+  REDIS_PREFIX: optional(z.string()),
+  AUTH_SECRET: optional(z.string().min(32)),
+  DATA_DIR: optional(z.string()),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parsed on every call: server.ts fills in generated values (secret, embedded DATABASE_URL) at start-up. */
+export function getEnv(): Env {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(`Invalid environment: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+export function getAppUrl(env: Env = getEnv()): URL {
+  return new URL(env.APP_URL ?? `http://localhost:${env.PORT}`);
+}
+
+/** Auth.js names its cookie (and salts its JWT) by protocol; derive it from the public URL, never NODE_ENV. */
+export function usesSecureCookies(env: Env = getEnv()): boolean {
+  return getAppUrl(env).protocol === 'https:';
+}
+
+export function getAllowedOrigins(env: Env = getEnv()): Set<string> {
+  const appUrl = getAppUrl(env);
+  const origins = new Set([appUrl.origin]);
+  if (appUrl.hostname === 'localhost') origins.add(`${appUrl.protocol}//127.0.0.1${appUrl.port ? `:${appUrl.port}` : ''}`);
+  for (const origin of (env.ALLOWED_ORIGINS ?? '').split(',')) {
+    if (origin.trim()) origins.add(new URL(origin.trim()).origin);
+  }
+  return origins;
+}
+
+export function getRedisPrefix(env: Env = getEnv()): string {
+  return env.REDIS_PREFIX ?? 'parley:';
+}

@@ -1,0 +1,29 @@
+/** Every failure a client can see. The client maps each to one user-facing sentence (components/ui/error-messages.ts). */
+export type ErrorCode =
+  | 'unauthorized'
+  | 'not_found'
+  | 'invalid_input'
+  | 'too_long'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string = code,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export type Ok<T> = { ok: true; data: T };
+export type Fail = { ok: false; error: ErrorCode };
+/** The shape of every socket ack and every non-form server action result. */
+export type Result<T> = Ok<T> | Fail;
+
+export const ok = <T>(data: T): Ok<T> => ({ ok: true, data });
+export const fail = (error: ErrorCode): Fail => ({ ok: false, error });
+
+export const MESSAGE_MAX_LENGTH = 4000;

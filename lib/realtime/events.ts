@@ -1,0 +1,75 @@
+/**
+ * THE contract between browser and server: event maps, payload schemas, DTOs and room names.
+ * Imported by both sides, so it holds no server-only code.
+ */
+import { z } from 'zod';
+import { MESSAGE_MAX_LENGTH, type Result } from '@/lib/errors';
+
+export type UserDTO = { id: string; username: string; displayName: string };
+
+export type MessageDTO = {
+  id: string;
+  chatId: string;
+  /** 1, 2, 3 … per chat, in commit order. */
+  seq: number;
+  senderId: string;
+  clientId: string;
+  body: string;
+  createdAt: string;
+};
+
+export type ChatSummaryDTO = {
+  id: string;
+  peer: UserDTO;
+  lastMessage: MessageDTO | null;
+  lastActivityAt: string;
+};
+
+/** Counts what a person sees as characters (code points), the same on client and server. */
+export const characterCount = (text: string) => Array.from(text).length;
+
+export const messageBodySchema = z
+  .string()
+  .refine((body) => body.trim().length > 0, { message: 'empty' })
+  .refine((body) => characterCount(body) <= MESSAGE_MAX_LENGTH, { message: 'too_long' });
+
+export const chatJoinSchema = z.object({ chatId: z.uuid() });
+export const messageSendSchema = z.object({ chatId: z.uuid(), clientId: z.uuid(), body: messageBodySchema });
+export const messageSyncSchema = z.object({ chatId: z.uuid(), afterSeq: z.number().int().min(0) });
+
+export type ChatJoinPayload = z.infer<typeof chatJoinSchema>;
+export type MessageSendPayload = z.infer<typeof messageSendSchema>;
+export type MessageSyncPayload = z.infer<typeof messageSyncSchema>;
+
+/** A page of messages after a sequence number; `hasMore` says to ask again from the last one. */
+export type SyncPage = { messages: MessageDTO[]; hasMore: boolean };
+
+export const SYNC_PAGE_SIZE = 200;
+export const RECENT_MESSAGES = 25;
+export const HISTORY_PAGE_SIZE = 50;
+
+export type Ack<T> = (result: Result<T>) => void;
+
+export interface ClientToServerEvents {
+  'chat:join': (payload: ChatJoinPayload, ack: Ack<{ lastSeq: number }>) => void;
+  'message:send': (payload: MessageSendPayload, ack: Ack<MessageDTO>) => void;
+  'message:sync': (payload: MessageSyncPayload, ack: Ack<SyncPage>) => void;
+}
+
+export interface ServerToClientEvents {
+  'message:new': (message: MessageDTO) => void;
+  /** Sent to each member's user room, shaped for that member (peer = the other person). */
+  'chat:created': (chat: ChatSummaryDTO) => void;
+}
+
+export type InterServerEvents = Record<string, never>;
+
+export interface SocketData {
+  userId: string;
+}
+
+/** The only way to name a room. */
+export const rooms = {
+  chat: (chatId: string) => `chat:${chatId}`,
+  user: (userId: string) => `user:${userId}`,
+};

@@ -1,0 +1,39 @@
+import { getMembership } from '@/db/queries/chats';
+import { insertMessage, listMessagesAfter } from '@/db/queries/messages';
+import { getRecentMessagesCache, logCacheFailure } from '@/lib/cache/recent-messages';
+import { AppError } from '@/lib/errors';
+import { messageSendSchema, messageSyncSchema, rooms, SYNC_PAGE_SIZE } from '../events';
+import type { RealtimeServer, RealtimeSocket } from '../server';
+import { withAck } from '../with-ack';
+
+export function registerMessageHandlers(io: RealtimeServer, socket: RealtimeSocket) {
+  const { userId } = socket.data;
+
+  socket.on(
+    'message:send',
+    withAck('message:send', messageSendSchema, async ({ chatId, clientId, body }) => {
+      // 1. Authorize: a non-member hears the same as for a chat that does not exist.
+      if (!(await getMembership({ chatId, userId }))) throw new AppError('not_found');
+      // 2. Store once per clientId; the ack below is sent only after this commit.
+      const { message, created } = await insertMessage({ chatId, senderId: userId, clientId, body });
+      if (created) {
+        // 3. Cache best effort: a failure is logged and readers fall back to Postgres.
+        await getRecentMessagesCache()
+          .push(message)
+          .catch((error) => logCacheFailure('push', chatId, error));
+        // 4. Every member's tabs, on every process, including the sender's other tabs.
+        io.to(rooms.chat(chatId)).emit('message:new', message);
+      }
+      return message;
+    }),
+  );
+
+  socket.on(
+    'message:sync',
+    withAck('message:sync', messageSyncSchema, async ({ chatId, afterSeq }) => {
+      if (!(await getMembership({ chatId, userId }))) throw new AppError('not_found');
+      const page = await listMessagesAfter({ chatId, afterSeq, limit: SYNC_PAGE_SIZE + 1 });
+      return { messages: page.slice(0, SYNC_PAGE_SIZE), hasMore: page.length > SYNC_PAGE_SIZE };
+    }),
+  );
+}
