@@ -85,7 +85,9 @@ export function MessageList({ messages, pending, meId, names, hasOlder, loadingO
 
   return (
     <div className="relative min-h-0 flex-1">
-      <div ref={scroller} onScroll={onScroll} className="h-full overflow-y-auto px-3 py-4 sm:px-6" data-testid="message-scroller">
+      <div ref={scroller} onScroll={onScroll} className="flex h-full flex-col overflow-y-auto px-3 py-4 sm:px-6" data-testid="message-scroller">
+        {/* Pushes a short conversation to the bottom, next to the composer, as chat apps do. */}
+        <div aria-hidden="true" className="flex-1" />
         {hasOlder ? (
           <div className="mb-4 flex justify-center">
             <button type="button" onClick={onLoadOlder} disabled={loadingOlder} className="rounded-full px-3 py-1 text-sm text-muted hover:bg-surface-alt">
@@ -95,7 +97,7 @@ export function MessageList({ messages, pending, meId, names, hasOlder, loadingO
         ) : messages.length > 0 ? (
           <p className="mb-4 text-center text-xs text-muted">This is the beginning of your conversation.</p>
         ) : null}
-        <ol aria-label="Messages" className="flex flex-col gap-3">
+        <ol aria-label="Conversation" className="flex flex-col gap-3">
           {groupItems(items).map((group) => {
             const mine = group[0]!.senderId === meId;
             return (

@@ -2,6 +2,7 @@ import NextAuth from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { redirect } from 'next/navigation';
 import { headers } from 'next/headers';
+import { cache } from 'react';
 import { getUserById, getUserByUsername } from '@/db/queries/users';
 import type { UserDTO } from '@/lib/realtime/events';
 import { authConfig } from './config';
@@ -25,14 +26,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   ],
 });
 
-/** The signed-in user, or null when signed out or when the session was revoked (password changed). */
-export async function getCurrentUser(): Promise<UserDTO | null> {
+/**
+ * The signed-in user, or null when signed out or when the session was revoked (password changed).
+ * Cached per request: the layout and the page both ask.
+ */
+export const getCurrentUser = cache(async (): Promise<UserDTO | null> => {
   const session = await auth();
   if (!session?.user?.id) return null;
   const user = await getUserById(session.user.id);
   if (!user || user.sessionVersion !== session.sessionVersion) return null;
   return { id: user.id, username: user.username, displayName: user.displayName };
-}
+});
 
 /** For pages: sends signed-out visitors to the login page, which brings them back here afterwards. */
 export async function requireUser(): Promise<UserDTO> {
