@@ -1,7 +1,8 @@
 'use client';
 
 import Link from 'next/link';
-import { useRealtime } from '@/components/realtime-provider';
+import { useEffect, useState } from 'react';
+import { useRealtime, type ConnectionStatus } from '@/components/realtime-provider';
 import type { ChatSummaryDTO, MessageDTO, UserDTO } from '@/lib/realtime/events';
 import { Avatar } from './avatar';
 import { MessageComposer } from './message-composer';
@@ -10,8 +11,18 @@ import { useChatRoom } from './use-chat-room';
 
 type Props = { chat: ChatSummaryDTO; me: UserDTO; initialMessages: MessageDTO[] };
 
+/** The connection banner waits a moment, so a normal page load or a quick reconnect does not flash it. */
+function useVisibleStatus(status: ConnectionStatus, delayMs = 1500): ConnectionStatus {
+  const [visible, setVisible] = useState<ConnectionStatus>('connected');
+  useEffect(() => {
+    const timer = setTimeout(() => setVisible(status), status === 'connected' ? 0 : delayMs);
+    return () => clearTimeout(timer);
+  }, [status, delayMs]);
+  return visible;
+}
+
 export function ChatRoom({ chat, me, initialMessages }: Props) {
-  const { status } = useRealtime();
+  const status = useVisibleStatus(useRealtime().status);
   const room = useChatRoom({ chatId: chat.id, meId: me.id, initialMessages });
   const names = { [me.id]: me.displayName, [chat.peer.id]: chat.peer.displayName };
 

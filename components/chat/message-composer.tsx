@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MESSAGE_MAX_LENGTH } from '@/lib/errors';
 import { characterCount } from '@/lib/realtime/events';
 
@@ -14,6 +14,11 @@ export function MessageComposer({ onSend }: { onSend: (body: string) => void }) 
   const length = characterCount(draft);
   const tooLong = length > MESSAGE_MAX_LENGTH;
   const empty = draft.trim().length === 0;
+
+  // Ready to type on a desktop; on a phone, focusing would throw the keyboard over the conversation.
+  useEffect(() => {
+    if (window.matchMedia('(min-width: 768px)').matches) textarea.current?.focus();
+  }, []);
 
   const resize = () => {
     const element = textarea.current;

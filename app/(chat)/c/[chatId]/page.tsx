@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { cache } from 'react';
 import { z } from 'zod';
 import { ChatRoom } from '@/components/chat/chat-room';
 import { getChatSummaryForUser } from '@/db/queries/chats';
@@ -8,15 +9,23 @@ import { getRecentMessages } from '@/lib/cache/recent-messages';
 
 type Props = { params: Promise<{ chatId: string }> };
 
-export const metadata: Metadata = { title: 'Chat' };
-
-export default async function ChatPage({ params }: Props) {
+/** The chat as the signed-in user sees it; a chat that does not exist and one they are not in look the same. */
+const loadChat = cache(async (rawChatId: string) => {
   const user = await requireUser();
-  const chatId = z.uuid().safeParse((await params).chatId);
+  const chatId = z.uuid().safeParse(rawChatId);
   if (!chatId.success) notFound();
-  // A chat that does not exist and a chat the user is not in look exactly the same.
   const chat = await getChatSummaryForUser({ chatId: chatId.data, userId: user.id });
   if (!chat) notFound();
+  return { user, chat };
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { chat } = await loadChat((await params).chatId);
+  return { title: chat.peer.displayName };
+}
+
+export default async function ChatPage({ params }: Props) {
+  const { user, chat } = await loadChat((await params).chatId);
   const messages = await getRecentMessages({ chatId: chat.id, lastSeq: chat.lastMessage?.seq ?? 0 });
   return <ChatRoom key={chat.id} chat={chat} me={user} initialMessages={messages} />;
 }
