@@ -90,7 +90,9 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
         try {
           result = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { chatId, clientId: next.clientId, body: next.body });
         } catch {
-          break; // No ack in time; the same client id is sent again later and stored once.
+          // No ack in time: send the same client id again shortly; the server stores it once.
+          setTimeout(() => void flush(), RETRY_DELAY_MS);
+          break;
         }
         if (result.ok) {
           receive([result.data]);
@@ -153,7 +155,7 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
       if (gap) void sync();
     };
     const onVisible = () => {
-      if (document.visibilityState === 'visible') void sync();
+      if (document.visibilityState === 'visible') void catchUp();
     };
     socket.on('message:new', onMessage);
     socket.on('connect', catchUp);

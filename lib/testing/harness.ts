@@ -100,6 +100,14 @@ export function sendMessage(socket: TestSocket, input: { chatId: string; body: s
   return socket.timeout(WAIT_MS).emitWithAck('message:send', { clientId: randomUUID(), ...input });
 }
 
+export function joinChat(socket: TestSocket, chatId: string) {
+  return socket.timeout(WAIT_MS).emitWithAck('chat:join', { chatId });
+}
+
+export function syncMessages(socket: TestSocket, input: { chatId: string; afterSeq: number }) {
+  return socket.timeout(WAIT_MS).emitWithAck('message:sync', input);
+}
+
 /** The first `event` that satisfies `match`, or a rejection after `timeoutMs`. */
 export function nextEvent<E extends keyof ServerToClientEvents>(
   socket: TestSocket,
