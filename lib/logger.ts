@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import { getEnv } from './env';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -6,6 +7,11 @@ const order: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30,
 type Fields = Record<string, unknown>;
 
 function serializeError(value: unknown): unknown {
+  // A failed query's message and stack repeat its parameters (message bodies, hashes): keep the SQL and the cause only.
+  if (value instanceof DrizzleQueryError) {
+    const cause = value.cause as (Error & { code?: string }) | undefined;
+    return { name: value.name, query: value.query, cause: cause && { name: cause.name, code: cause.code, message: cause.message } };
+  }
   if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
   return value;
 }

@@ -31,11 +31,13 @@ export const characterCount = (text: string) => Array.from(text).length;
 export const messageBodySchema = z
   .string()
   .refine((body) => body.trim().length > 0, { message: 'empty' })
+  // Postgres text cannot hold NUL; refuse it here instead of failing the insert.
+  .refine((body) => !body.includes('\u0000'), { message: 'nul' })
   .refine((body) => characterCount(body) <= MESSAGE_MAX_LENGTH, { message: 'too_long' });
 
 export const chatJoinSchema = z.object({ chatId: z.uuid() });
 export const messageSendSchema = z.object({ chatId: z.uuid(), clientId: z.uuid(), body: messageBodySchema });
-export const messageSyncSchema = z.object({ chatId: z.uuid(), afterSeq: z.number().int().min(0) });
+export const messageSyncSchema = z.object({ chatId: z.uuid(), afterSeq: z.number().int().min(0).max(2_147_483_647) });
 
 export type ChatJoinPayload = z.infer<typeof chatJoinSchema>;
 export type MessageSendPayload = z.infer<typeof messageSendSchema>;

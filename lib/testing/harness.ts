@@ -12,7 +12,8 @@ import { closeDb } from '@/db';
 import { getOrCreateDirectChat } from '@/db/queries/chats';
 import { createUser } from '@/db/queries/users';
 import type { User } from '@/db/schema';
-import type { ClientToServerEvents, MessageDTO, ServerToClientEvents } from '@/lib/realtime/events';
+import type { Result } from '@/lib/errors';
+import type { ClientToServerEvents, MessageDTO, ServerToClientEvents, SyncPage } from '@/lib/realtime/events';
 import { createRealtimeServer, type RealtimeServer } from '@/lib/realtime/server';
 import { closeRedis, getRedis } from '@/lib/redis';
 
@@ -96,15 +97,15 @@ export function emitRaw(socket: TestSocket, event: keyof ClientToServerEvents, p
   return (socket as unknown as Socket).timeout(WAIT_MS).emitWithAck(event, payload);
 }
 
-export function sendMessage(socket: TestSocket, input: { chatId: string; body: string; clientId?: string }) {
+export function sendMessage(socket: TestSocket, input: { chatId: string; body: string; clientId?: string }): Promise<Result<MessageDTO>> {
   return socket.timeout(WAIT_MS).emitWithAck('message:send', { clientId: randomUUID(), ...input });
 }
 
-export function joinChat(socket: TestSocket, chatId: string) {
+export function joinChat(socket: TestSocket, chatId: string): Promise<Result<{ lastSeq: number }>> {
   return socket.timeout(WAIT_MS).emitWithAck('chat:join', { chatId });
 }
 
-export function syncMessages(socket: TestSocket, input: { chatId: string; afterSeq: number }) {
+export function syncMessages(socket: TestSocket, input: { chatId: string; afterSeq: number }): Promise<Result<SyncPage>> {
   return socket.timeout(WAIT_MS).emitWithAck('message:sync', input);
 }
 

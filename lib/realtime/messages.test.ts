@@ -1,0 +1,82 @@
+import { webcrypto } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
+import type { MessageDTO } from './events';
+import { contiguousEnd, mergeMessages, newClientId } from './messages';
+
+const message = (seq: number, body = `m${seq}`): MessageDTO => ({
+  id: `id-${seq}`,
+  chatId: 'chat',
+  seq,
+  senderId: 'sender',
+  clientId: `client-${seq}`,
+  body,
+  createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, seq)).toISOString(),
+});
+const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const list = (...seqs: number[]) => seqs.map((seq) => message(seq));
+const seqsOf = (messages: MessageDTO[]) => messages.map((m) => m.seq);
+
+describe('mergeMessages', () => {
+  it('appends one live message after everything held', () => {
+    expect(seqsOf(mergeMessages(list(1, 2), list(3)))).toEqual([1, 2, 3]);
+    expect(seqsOf(mergeMessages([], list(7)))).toEqual([7]);
+  });
+
+  it('sorts by seq when messages arrive out of order', () => {
+    expect(seqsOf(mergeMessages(list(1, 4), list(3, 2)))).toEqual([1, 2, 3, 4]);
+    expect(seqsOf(mergeMessages(list(5, 6), list(2)))).toEqual([2, 5, 6]);
+  });
+
+  it('keeps each seq once, the copy already held', () => {
+    const merged = mergeMessages(list(1, 2), [message(2, 'again'), message(3), message(3, 'twice')]);
+    expect(seqsOf(merged)).toEqual([1, 2, 3]);
+    expect(merged.map((m) => m.body)).toEqual(['m1', 'm2', 'm3']);
+  });
+
+  it('returns the same array when nothing is new, so React can skip a render', () => {
+    const current = list(1, 2, 3);
+    expect(mergeMessages(current, list(2, 3))).toBe(current);
+    expect(mergeMessages(current, [])).toBe(current);
+    expect(mergeMessages(current, list(3))).toBe(current);
+  });
+
+  it('does not modify its inputs', () => {
+    const current = list(1, 3);
+    const incoming = list(2);
+    mergeMessages(current, incoming);
+    expect(seqsOf(current)).toEqual([1, 3]);
+    expect(seqsOf(incoming)).toEqual([2]);
+  });
+});
+
+describe('contiguousEnd', () => {
+  it.each([
+    [[], 0],
+    [[1, 2, 3], 3],
+    [[1, 2, 4, 5], 2],
+    [[26, 27, 28], 28],
+    [[26, 27, 29], 27],
+    [[5], 5],
+  ])('of %j is %i', (seqs, end) => {
+    expect(contiguousEnd(list(...seqs))).toBe(end);
+  });
+});
+
+describe('newClientId', () => {
+  it('makes distinct v4 UUIDs', () => {
+    const ids = new Set(Array.from({ length: 50 }, newClientId));
+    expect(ids.size).toBe(50);
+    for (const id of ids) expect(id).toMatch(V4);
+  });
+
+  it('falls back to getRandomValues where randomUUID is missing (plain http on a LAN address)', () => {
+    vi.stubGlobal('crypto', { getRandomValues: (bytes: Uint8Array) => webcrypto.getRandomValues(bytes) });
+    try {
+      const ids = new Set(Array.from({ length: 50 }, newClientId));
+      expect(ids.size).toBe(50);
+      for (const id of ids) expect(id).toMatch(V4);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
