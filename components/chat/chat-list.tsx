@@ -43,23 +43,22 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
       });
     const onChatCreated = (chat: ChatSummaryDTO) =>
       setChats((current) => (current.some((c) => c.id === chat.id) ? current : [chat, ...current].sort(byActivity)));
-    // Whatever happened while the socket was down: re-read the list from the server.
-    const onReconnect = () => router.refresh();
+    // Whatever happened while no socket listened (between the page render and the first connect, or while
+    // reconnecting): re-read the list from the server.
+    const onConnect = () => router.refresh();
     socket.on('message:new', onMessage);
     socket.on('chat:created', onChatCreated);
-    socket.io.on('reconnect', onReconnect);
+    socket.on('connect', onConnect);
     return () => {
       socket.off('message:new', onMessage);
       socket.off('chat:created', onChatCreated);
-      socket.io.off('reconnect', onReconnect);
+      socket.off('connect', onConnect);
     };
   }, [socket, router]);
 
-  if (chats.length === 0) {
-    return <p className="px-4 py-6 text-sm text-muted">No chats yet. Search for someone to start one.</p>;
-  }
   return (
     <nav aria-label="Chat list" className="min-h-0 flex-1 overflow-y-auto">
+      {chats.length === 0 ? <p className="px-4 py-6 text-sm text-muted">No chats yet. Search for someone to start one.</p> : null}
       <ul>
         {chats.map((chat) => {
           const active = chat.id === activeChatId;

@@ -2,6 +2,7 @@
 
 import { useSelectedLayoutSegment } from 'next/navigation';
 import type { ReactNode } from 'react';
+import { useRealtime } from '@/components/realtime-provider';
 
 /**
  * Desktop: the sidebar sits beside the open page. Phone: the chat list and a chat are separate screens,
@@ -9,8 +10,9 @@ import type { ReactNode } from 'react';
  */
 export function ChatShell({ sidebar, children }: { sidebar: ReactNode; children: ReactNode }) {
   const onHome = useSelectedLayoutSegment() === null;
+  const { status } = useRealtime();
   return (
-    <div className="flex h-dvh overflow-hidden">
+    <div className="flex h-dvh overflow-hidden" data-connection={status}>
       <aside
         aria-label="Chats"
         className={`${onHome ? 'flex' : 'hidden'} w-full flex-col border-line md:flex md:w-80 md:shrink-0 md:border-r lg:w-96`}

@@ -135,7 +135,7 @@ function MessageBubble({ item, mine, onRetry, onDiscard }: { item: Item; mine: b
       </div>
       <span className={`flex items-center gap-1 px-1 text-[11px] text-muted ${mine ? 'justify-end' : ''}`}>
         <Time iso={item.createdAt} />
-        {mine && status === 'sent' ? <span aria-label="Sent">✓</span> : null}
+        {mine && status === 'sent' ? <span role="img" aria-label="Sent">✓</span> : null}
         {status === 'sending' ? <span>Sending…</span> : null}
       </span>
       {item.pending?.status === 'failed' ? (
