@@ -16,6 +16,11 @@ const envSchema = z.object({
   AUTH_SECRET: optional(z.string().min(32)),
   DATA_DIR: optional(z.string()),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  // Per user and instance: a burst of SEND_RATE_BURST messages, refilled at SEND_RATE_PER_SECOND.
+  SEND_RATE_PER_SECOND: z.coerce.number().positive().default(10),
+  SEND_RATE_BURST: z.coerce.number().int().min(1).default(20),
+  // Behind a reverse proxy (nginx) that appends the client's address to X-Forwarded-For.
+  TRUST_PROXY: z.preprocess((value) => value === 'true' || value === '1', z.boolean()).default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

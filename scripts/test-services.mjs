@@ -188,6 +188,8 @@ export async function provisionTestServices() {
     // Set even when they come from process.env, so a command's own .env file cannot override them.
     AUTH_SECRET: process.env.AUTH_SECRET || crypto.randomBytes(32).toString('base64url'),
     LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+    // Tests seed dozens of messages at once; the flood test sets its own limit on its own server.
+    SEND_RATE_BURST: process.env.SEND_RATE_BURST || '100000',
   };
   const cleanups = [];
   const cleanup = async () => {

@@ -7,5 +7,7 @@ declare module 'next-auth' {
   interface Session {
     user: { id: string; name?: string | null };
     sessionVersion: number;
+    /** One per sign-in: signing out revokes it (and only it) everywhere. */
+    sessionId: string;
   }
 }

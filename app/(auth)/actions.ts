@@ -1,12 +1,19 @@
 'use server';
 
 import { AuthError } from 'next-auth';
+import { headers } from 'next/headers';
 import { z } from 'zod';
 import { createUser } from '@/db/queries/users';
 import type { FormState } from '@/components/auth/form-state';
-import { signIn, signOut } from '@/lib/auth';
+import { revokeSession } from '@/db/queries/sessions';
+import { getCurrentSession, signIn, signOut } from '@/lib/auth';
+import { disconnectSession } from '@/lib/realtime/notify';
 import { hashPassword } from '@/lib/auth/password';
+import { isSignInBlocked } from '@/lib/auth/sign-in-limits';
+import { CLIENT_ADDRESS_HEADER } from '@/lib/client-address';
 import { displayNameSchema, passwordSchema, safeCallbackUrl, usernameSchema } from '@/lib/auth/validation';
+
+const TOO_MANY_ATTEMPTS = 'Too many failed sign-ins. Please wait 15 minutes and try again.';
 
 const registerSchema = z.object({ username: usernameSchema, displayName: displayNameSchema, password: passwordSchema });
 
@@ -52,6 +59,8 @@ export async function login(_state: FormState, formData: FormData): Promise<Form
   if (!password) fieldErrors.password = 'Enter your password';
   if (Object.keys(fieldErrors).length > 0) return { fieldErrors };
 
+  const attempt = { username, address: (await headers()).get(CLIENT_ADDRESS_HEADER) ?? 'unknown' };
+  if (await isSignInBlocked(attempt)) return { formError: TOO_MANY_ATTEMPTS };
   try {
     await signIn('credentials', { username, password, redirectTo: safeCallbackUrl(formData.get('callbackUrl')) });
   } catch (error) {
@@ -62,6 +71,12 @@ export async function login(_state: FormState, formData: FormData): Promise<Form
   return {};
 }
 
+/** Revokes this session everywhere (a copied cookie stops working too) and closes its live sockets. */
 export async function logout(): Promise<void> {
+  const session = await getCurrentSession();
+  if (session) {
+    await revokeSession({ sessionId: session.sessionId, userId: session.user.id, expiresAt: session.expiresAt });
+    disconnectSession(session.sessionId);
+  }
   await signOut({ redirectTo: '/login' });
 }

@@ -49,7 +49,9 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
     socket.on('message:new', onMessage);
     socket.on('chat:created', onChatCreated);
     socket.on('connect', onConnect);
+    socket.on('sync:required', onConnect);
     return () => {
+      socket.off('sync:required', onConnect);
       socket.off('message:new', onMessage);
       socket.off('chat:created', onChatCreated);
       socket.off('connect', onConnect);

@@ -128,15 +128,17 @@ export function MessageList({ messages, pending, meId, names, hasOlder, loadingO
 
 function MessageBubble({ item, mine, onRetry, onDiscard }: { item: Item; mine: boolean; onRetry: (id: string) => void; onDiscard: (id: string) => void }) {
   const status = item.pending ? item.pending.status : 'sent';
+  // Still queued, but the server said it could not store it yet (or did not answer): shown, and retried.
+  const notDelivered = status === 'sending' && item.pending?.error !== undefined;
   return (
-    <li data-testid="message" data-status={status} data-seq={item.seq} className="flex max-w-[85%] flex-col sm:max-w-bubble">
+    <li data-testid="message" data-status={notDelivered ? 'not-delivered' : status} data-seq={item.seq} className="flex max-w-[85%] flex-col sm:max-w-bubble">
       <div className={`rounded-2xl px-3.5 py-2 ${mine ? 'bg-bubble-own text-bubble-own-ink' : 'bg-bubble-other text-bubble-other-ink'} ${status === 'failed' ? 'opacity-70' : ''}`}>
         <MessageText text={item.body} />
       </div>
       <span className={`flex items-center gap-1 px-1 text-[11px] text-muted ${mine ? 'justify-end' : ''}`}>
         <Time iso={item.createdAt} />
         {mine && status === 'sent' ? <span role="img" aria-label="Sent">✓</span> : null}
-        {status === 'sending' ? <span>Sending…</span> : null}
+        {status === 'sending' ? <span>{notDelivered ? 'Not delivered yet · retrying' : 'Sending…'}</span> : null}
       </span>
       {item.pending?.status === 'failed' ? (
         <span role="alert" className="flex flex-wrap items-center justify-end gap-2 px-1 text-xs text-danger">

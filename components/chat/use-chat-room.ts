@@ -78,6 +78,12 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
     return syncing.current;
   }, [socket, chatId, receive]);
 
+  const markNotDelivered = useCallback(
+    (clientId: string, error: ErrorCode) =>
+      updatePending(pendingRef.current.map((p) => (p.clientId === clientId && p.error !== error ? { ...p, error } : p))),
+    [updatePending],
+  );
+
   /** Sends pending messages one at a time, in the order they were written, while connected. */
   const flush = useCallback(async () => {
     if (flushing.current) return;
@@ -91,12 +97,15 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
           result = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { chatId, clientId: next.clientId, body: next.body });
         } catch {
           // No ack in time: send the same client id again shortly; the server stores it once.
+          markNotDelivered(next.clientId, 'unavailable');
           setTimeout(() => void flush(), RETRY_DELAY_MS);
           break;
         }
         if (result.ok) {
           receive([result.data]);
         } else if (TRANSIENT.includes(result.error)) {
+          // The server is up but could not store it (database away): say so, and keep trying.
+          markNotDelivered(next.clientId, result.error);
           setTimeout(() => void flush(), RETRY_DELAY_MS);
           break;
         } else {
@@ -106,7 +115,7 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
     } finally {
       flushing.current = false;
     }
-  }, [socket, chatId, receive, updatePending]);
+  }, [socket, chatId, receive, updatePending, markNotDelivered]);
 
   const send = useCallback(
     (body: string) => {
@@ -159,12 +168,14 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
     };
     socket.on('message:new', onMessage);
     socket.on('connect', catchUp);
+    socket.on('sync:required', catchUp);
     window.addEventListener('focus', onVisible);
     document.addEventListener('visibilitychange', onVisible);
     if (socket.connected) void catchUp();
     return () => {
       socket.off('message:new', onMessage);
       socket.off('connect', catchUp);
+      socket.off('sync:required', catchUp);
       window.removeEventListener('focus', onVisible);
       document.removeEventListener('visibilitychange', onVisible);
     };

@@ -13,12 +13,14 @@ export const authConfig = {
       if (user) {
         token.sub = user.id;
         token.sv = user.sessionVersion;
+        token.sid = crypto.randomUUID();
       }
       return token;
     },
     session({ session, token }) {
       session.user.id = token.sub ?? '';
       session.sessionVersion = typeof token.sv === 'number' ? token.sv : 0;
+      session.sessionId = typeof token.sid === 'string' ? token.sid : '';
       return session;
     },
   },

@@ -3,23 +3,33 @@ import Credentials from 'next-auth/providers/credentials';
 import { redirect } from 'next/navigation';
 import { headers } from 'next/headers';
 import { cache } from 'react';
-import { getUserById, getUserByUsername } from '@/db/queries/users';
+import { getSessionUser } from '@/db/queries/sessions';
+import { getUserByUsername } from '@/db/queries/users';
 import type { UserDTO } from '@/lib/realtime/events';
 import { authConfig } from './config';
+import { CLIENT_ADDRESS_HEADER } from '@/lib/client-address';
 import { verifyAgainstDummy, verifyPassword } from './password';
-import { credentialsSchema } from './validation';
+import { isSignInBlocked, recordSignInFailure } from './sign-in-limits';
+import { credentialsSchema, sessionClaimsSchema } from './validation';
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
   providers: [
     Credentials({
       credentials: { username: {}, password: {} },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
+        const attempt = { username: parsed.data.username, address: request.headers.get(CLIENT_ADDRESS_HEADER) ?? 'unknown' };
+        // Checked here, not only in the login action: Auth.js's own callback endpoint reaches this too.
+        if (await isSignInBlocked(attempt)) return null;
         const user = await getUserByUsername(parsed.data.username.trim());
-        if (!user) return verifyAgainstDummy(parsed.data.password).then(() => null);
-        if (!(await verifyPassword(user.passwordHash, parsed.data.password))) return null;
+        // An unknown username costs the same work as a wrong password, so timing tells nothing either.
+        const valid = user ? await verifyPassword(user.passwordHash, parsed.data.password) : await verifyAgainstDummy(parsed.data.password);
+        if (!user || !valid) {
+          await recordSignInFailure(attempt);
+          return null;
+        }
         return { id: user.id, name: user.displayName, sessionVersion: user.sessionVersion };
       },
     }),
@@ -27,16 +37,30 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
 });
 
 /**
- * The signed-in user, or null when signed out or when the session was revoked (password changed).
+ * The signed-in session, or null when signed out, signed out elsewhere, or revoked by a password change.
  * Cached per request: the layout and the page both ask.
  */
-export const getCurrentUser = cache(async (): Promise<UserDTO | null> => {
+export const getCurrentSession = cache(async (): Promise<{ user: UserDTO; sessionId: string; expiresAt: Date } | null> => {
   const session = await auth();
-  if (!session?.user?.id) return null;
-  const user = await getUserById(session.user.id);
-  if (!user || user.sessionVersion !== session.sessionVersion) return null;
-  return { id: user.id, username: user.username, displayName: user.displayName };
+  const claims = sessionClaimsSchema.safeParse({
+    userId: session?.user?.id,
+    sessionId: session?.sessionId,
+    sessionVersion: session?.sessionVersion,
+  });
+  if (!session || !claims.success) return null;
+  const user = await getSessionUser(claims.data);
+  if (!user) return null;
+  return {
+    user: { id: user.id, username: user.username, displayName: user.displayName },
+    sessionId: claims.data.sessionId,
+    expiresAt: new Date(session.expires),
+  };
 });
+
+/** The signed-in user, or null (see getCurrentSession). */
+export async function getCurrentUser(): Promise<UserDTO | null> {
+  return (await getCurrentSession())?.user ?? null;
+}
 
 /** For pages: sends signed-out visitors to the login page, which brings them back here afterwards. */
 export async function requireUser(): Promise<UserDTO> {

@@ -85,7 +85,7 @@ describe('authenticateHandshake', () => {
     const user = await makeUser();
     const token = await mintSessionToken(user);
 
-    expect(await authenticateHandshake({ cookie: cookieHeader(token) })).toEqual({ userId: user.id });
+    expect(await authenticateHandshake({ cookie: cookieHeader(token) })).toMatchObject({ userId: user.id, sessionId: expect.any(String) });
     expect(await authenticateHandshake({})).toBeNull();
     expect(await authenticateHandshake({ cookie: cookieHeader(tamper(token)) })).toBeNull();
     // The secure-cookie name is a different cookie (and salt) on plain http: not a session here.

@@ -27,3 +27,6 @@ export function safeCallbackUrl(value: unknown): string {
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
   return value;
 }
+
+/** The claims Parley puts in a session token; a token without all three is not a session. */
+export const sessionClaimsSchema = z.object({ userId: z.uuid(), sessionId: z.uuid(), sessionVersion: z.number().int() });

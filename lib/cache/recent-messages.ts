@@ -71,16 +71,39 @@ export function createMemoryRecentMessages(maxChats = 10_000): RecentMessagesCac
   };
 }
 
-const globalForCache = globalThis as unknown as { parleyRecentMessages?: RecentMessagesCache };
+// server.ts and Next's bundle load separate copies of this module: they share the cache and its repair list.
+const globalForCache = globalThis as unknown as { parleyRecentMessages?: RecentMessagesCache; parleyStaleChats?: Set<string> };
+const staleChats = (globalForCache.parleyStaleChats ??= new Set());
+/** Beyond this many stale chats during one outage, reads still stay correct: isCompleteTail refuses stale lists. */
+const MAX_STALE_CHATS = 10_000;
 
 export function getRecentMessagesCache(): RecentMessagesCache {
   if (!globalForCache.parleyRecentMessages) {
     const redis = getRedis();
-    globalForCache.parleyRecentMessages = redis
-      ? createRedisRecentMessages(redis.command, getRedisPrefix())
-      : createMemoryRecentMessages();
+    if (redis) {
+      const cache = createRedisRecentMessages(redis.command, getRedisPrefix());
+      // When Redis comes back, rebuild what the outage left stale from Postgres, the source of truth.
+      redis.command.on('ready', () => void rebuildStaleChats(cache));
+      globalForCache.parleyRecentMessages = cache;
+    } else {
+      globalForCache.parleyRecentMessages = createMemoryRecentMessages();
+    }
   }
   return globalForCache.parleyRecentMessages;
+}
+
+async function rebuildStaleChats(cache: RecentMessagesCache): Promise<void> {
+  if (staleChats.size === 0) return;
+  for (const chatId of [...staleChats]) {
+    try {
+      await cache.replace(chatId, await listRecentMessages({ chatId, limit: RECENT_MESSAGES }));
+      staleChats.delete(chatId);
+    } catch (error) {
+      logCacheFailure('rebuild', chatId, error);
+      return; // Still down (or Postgres is): the next 'ready' tries again.
+    }
+  }
+  logger.info('recent_cache_rebuilt');
 }
 
 /**
@@ -96,7 +119,9 @@ export function isCompleteTail(messages: MessageDTO[], lastSeq: number): boolean
   return messages.every((message, index) => message.seq === newest - expected + 1 + index);
 }
 
+/** Logs a failed cache operation and remembers the chat, so its list is rebuilt when Redis is back. */
 export function logCacheFailure(operation: string, chatId: string, error: unknown) {
+  if (operation !== 'rebuild' && staleChats.size < MAX_STALE_CHATS) staleChats.add(chatId);
   logger.warn('recent_cache_failed', { operation, chatId, message: error instanceof Error ? error.message : String(error) });
 }
 

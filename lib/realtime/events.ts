@@ -62,16 +62,21 @@ export interface ServerToClientEvents {
   'message:new': (message: MessageDTO) => void;
   /** Sent to each member's user room, shaped for that member (peer = the other person). */
   'chat:created': (chat: ChatSummaryDTO) => void;
+  /** Live delivery may have had a gap (Redis was away): re-read the list and catch up on open chats. */
+  'sync:required': () => void;
 }
 
 export type InterServerEvents = Record<string, never>;
 
 export interface SocketData {
   userId: string;
+  sessionId: string;
 }
 
 /** The only way to name a room. */
 export const rooms = {
   chat: (chatId: string) => `chat:${chatId}`,
   user: (userId: string) => `user:${userId}`,
+  /** Every socket of one sign-in, on any instance: signing out disconnects exactly these. */
+  session: (sessionId: string) => `session:${sessionId}`,
 };

@@ -16,3 +16,13 @@ export async function notifyChatCreated(chatId: string, memberIds: string[]): Pr
     if (summary) io.to(rooms.user(memberId)).emit('chat:created', summary);
   }
 }
+
+/** Closes the live sockets of one signed-out session, on every instance. */
+export function disconnectSession(sessionId: string): void {
+  getRealtimeServer()?.in(rooms.session(sessionId)).disconnectSockets(true);
+}
+
+/** Closes the live sockets of every other session of a user (after a password change), on every instance. */
+export function disconnectOtherSessions(userId: string, keepSessionId: string): void {
+  getRealtimeServer()?.in(rooms.user(userId)).except(rooms.session(keepSessionId)).disconnectSockets(true);
+}

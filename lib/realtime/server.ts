@@ -1,9 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
 import { listChatIdsForUser } from '@/db/queries/chats';
 import { authenticateHandshake } from '@/lib/auth/socket';
-import { getAllowedOrigins, getRedisPrefix } from '@/lib/env';
+import { getAllowedOrigins, getEnv, getRedisPrefix } from '@/lib/env';
+import { createTokenBucket } from '@/lib/rate-limit';
 import { logger } from '@/lib/logger';
 import { getRedis } from '@/lib/redis';
 import { rooms, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from './events';
@@ -17,8 +18,16 @@ export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, 
 /** Far above a 4,000-character message, far below anything that could hurt: longer frames close the socket. */
 const MAX_FRAME_BYTES = 64 * 1024;
 
-export function createRealtimeServer(httpServer: HttpServer): RealtimeServer {
-  const allowedOrigins = getAllowedOrigins();
+type RealtimeOptions = {
+  /** Messages per user on this instance: a burst of `capacity`, refilled at `perSecond` (default from the environment). */
+  sendRate?: { capacity: number; perSecond: number };
+};
+
+export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOptions = {}): RealtimeServer {
+  const env = getEnv();
+  const allowedOrigins = getAllowedOrigins(env);
+  // Enough for people, not for a flood; checked before a send costs any I/O.
+  const sendLimit = createTokenBucket(options.sendRate ?? { capacity: env.SEND_RATE_BURST, perSecond: env.SEND_RATE_PER_SECOND });
   const io: RealtimeServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_FRAME_BYTES,
     // The cors option does not stop a forged Origin; this does. Browsers always send Origin on a
@@ -30,16 +39,31 @@ export function createRealtimeServer(httpServer: HttpServer): RealtimeServer {
   });
 
   const redis = getRedis();
-  if (redis) io.adapter(createAdapter(redis.pub, redis.sub, { key: `${getRedisPrefix()}socket.io` }));
+  if (redis) {
+    // Redis 7 sharded pub/sub; "dynamic" gives each chat room its own channel, so an instance hears only
+    // the rooms its own sockets are in.
+    io.adapter(createShardedAdapter(redis.pub, redis.sub, { channelPrefix: `${getRedisPrefix(env)}socket.io`, subscriptionMode: 'dynamic' }));
+    // Broadcasts published while Redis was away never arrive: once it is back (ioredis has re-subscribed),
+    // tell this instance's clients to catch up from Postgres.
+    let connectedBefore = false;
+    redis.sub.on('ready', () => {
+      if (connectedBefore) {
+        logger.info('redis_resubscribed');
+        io.local.emit('sync:required');
+      }
+      connectedBefore = true;
+    });
+  }
 
   io.use(async (socket, next) => {
     try {
       const session = await authenticateHandshake(socket.request.headers);
       if (!session) return next(new Error('unauthorized'));
       socket.data.userId = session.userId;
+      socket.data.sessionId = session.sessionId;
       // Join before the client hears "connect", so nothing sent after its catch-up sync can be missed.
       const chatIds = await listChatIdsForUser(session.userId);
-      await socket.join([rooms.user(session.userId), ...chatIds.map(rooms.chat)]);
+      await socket.join([rooms.user(session.userId), rooms.session(session.sessionId), ...chatIds.map(rooms.chat)]);
       next();
     } catch (error) {
       logger.error('socket_handshake_failed', { error });
@@ -49,7 +73,7 @@ export function createRealtimeServer(httpServer: HttpServer): RealtimeServer {
 
   io.on('connection', (socket) => {
     registerChatHandlers(io, socket);
-    registerMessageHandlers(io, socket);
+    registerMessageHandlers(io, socket, sendLimit);
   });
 
   setRealtimeServer(io);

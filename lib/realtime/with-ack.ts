@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isDatabaseUnavailable } from '@/db/errors';
 import { AppError, fail, ok, type ErrorCode, type Result } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import type { Ack } from './events';
@@ -28,6 +29,9 @@ export function withAck<S extends z.ZodType, T>(
     } catch (error) {
       if (error instanceof AppError) {
         result = fail(error.code);
+      } else if (isDatabaseUnavailable(error)) {
+        logger.warn('socket_handler_unavailable', { event });
+        result = fail('unavailable');
       } else {
         logger.error('socket_handler_failed', { event, error });
         result = fail('internal');

@@ -43,7 +43,7 @@ export async function makeChat(): Promise<{ a: User; b: User; chatId: string }> 
 export async function mintSessionToken(user: Pick<User, 'id' | 'sessionVersion' | 'displayName'>): Promise<string> {
   const secret = process.env.AUTH_SECRET;
   if (!secret) throw new Error('AUTH_SECRET is not set: run through scripts/with-test-services.mjs');
-  return encode({ token: { sub: user.id, sv: user.sessionVersion, name: user.displayName }, secret, salt: 'authjs.session-token' });
+  return encode({ token: { sub: user.id, sv: user.sessionVersion, sid: randomUUID(), name: user.displayName }, secret, salt: 'authjs.session-token' });
 }
 
 export const cookieHeader = (token: string) => `authjs.session-token=${token}`;

@@ -4,7 +4,8 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import type { FormState } from '@/components/auth/form-state';
 import { getUserById, updateDisplayName, updatePassword } from '@/db/queries/users';
-import { getCurrentUser, signIn } from '@/lib/auth';
+import { getCurrentSession, getCurrentUser, signIn } from '@/lib/auth';
+import { disconnectOtherSessions } from '@/lib/realtime/notify';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { displayNameSchema, passwordSchema } from '@/lib/auth/validation';
 
@@ -24,8 +25,9 @@ const passwordChangeSchema = z.object({ currentPassword: z.string().min(1, 'Ente
 
 /** Requires the current password; bumping the session version signs out every other session. */
 export async function changePassword(_state: FormState, formData: FormData): Promise<FormState> {
-  const user = await getCurrentUser();
-  if (!user) return signedOut;
+  const session = await getCurrentSession();
+  if (!session) return signedOut;
+  const { user } = session;
   const parsed = passwordChangeSchema.safeParse({ currentPassword: formData.get('currentPassword') ?? '', newPassword: formData.get('newPassword') ?? '' });
   if (!parsed.success) {
     const fields = z.flattenError(parsed.error).fieldErrors;
@@ -36,6 +38,7 @@ export async function changePassword(_state: FormState, formData: FormData): Pro
     return { fieldErrors: { currentPassword: 'Current password is wrong' } };
   }
   await updatePassword({ userId: user.id, passwordHash: await hashPassword(parsed.data.newPassword) });
+  disconnectOtherSessions(user.id, session.sessionId);
   // Re-issue this session's token with the new version; the others now fail their check.
   await signIn('credentials', { username: stored.username, password: parsed.data.newPassword, redirectTo: '/settings?password=changed' });
   return {};

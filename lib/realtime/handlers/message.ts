@@ -2,16 +2,21 @@ import { getMembership } from '@/db/queries/chats';
 import { insertMessage, listMessagesAfter } from '@/db/queries/messages';
 import { getRecentMessagesCache, logCacheFailure } from '@/lib/cache/recent-messages';
 import { AppError } from '@/lib/errors';
+import type { createTokenBucket } from '@/lib/rate-limit';
 import { messageSendSchema, messageSyncSchema, rooms, SYNC_PAGE_SIZE } from '../events';
 import type { RealtimeServer, RealtimeSocket } from '../server';
 import { withAck } from '../with-ack';
 
-export function registerMessageHandlers(io: RealtimeServer, socket: RealtimeSocket) {
+export type SendLimit = ReturnType<typeof createTokenBucket>;
+
+export function registerMessageHandlers(io: RealtimeServer, socket: RealtimeSocket, sendLimit: SendLimit) {
   const { userId } = socket.data;
 
   socket.on(
     'message:send',
     withAck('message:send', messageSendSchema, async ({ chatId, clientId, body }) => {
+      // 0. Refuse a flood before it costs any I/O.
+      if (!sendLimit.take(userId)) throw new AppError('rate_limited');
       // 1. Authorize: a non-member hears the same as for a chat that does not exist.
       if (!(await getMembership({ chatId, userId }))) throw new AppError('not_found');
       // 2. Store once per clientId; the ack below is sent only after this commit.
