@@ -15,7 +15,12 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const onConnect = () => setStatus('connected');
-    const onDisconnect = () => setStatus(navigator.onLine ? 'connecting' : 'offline');
+    const onDisconnect = (reason: string) => {
+      setStatus(navigator.onLine ? 'connecting' : 'offline');
+      // The server closed this socket on purpose (sign-out or password change elsewhere). Socket.IO does not
+      // reconnect by itself after that: try once, so a revoked session hears 'unauthorized' and goes to sign in.
+      if (reason === 'io server disconnect') socket.connect();
+    };
     const onConnectError = (error: Error) => {
       // The session ended (signed out elsewhere, password changed): go and sign in again, then come back.
       if (error.message === 'unauthorized') {
