@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
-const port = 3100;
+// E2E_PORT lets two runs on one machine (say, two checkouts) stay out of each other's way.
+const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
 
 // Debian's Chromium when present (CI installs it); otherwise the browser `playwright install` fetched.
