@@ -13,7 +13,14 @@ const globalForDb = globalThis as unknown as { parleyDb?: DbHandle };
 function connect(): DbHandle {
   const url = getEnv().DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: server.ts starts the embedded Postgres before anything connects');
-  const sql = postgres(url, { max: 10, idle_timeout: 30, connect_timeout: 10, onnotice: () => {} });
+  const sql = postgres(url, {
+    max: 10,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    // Reconnect within a second of Postgres coming back (the default backs off towards 20 s).
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+    onnotice: () => {},
+  });
   return { sql, db: drizzle(sql, { schema }) };
 }
 

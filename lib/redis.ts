@@ -10,9 +10,11 @@ const globalForRedis = globalThis as unknown as { parleyRedis?: RedisClients | n
 function create(url: string): RedisClients {
   // The command client fails fast while Redis is away: the cache is best effort and must never hold up a send.
   const command = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000, lazyConnect: false });
-  // The adapter's clients queue while disconnected and deliver when Redis returns.
-  const pub = new Redis(url, { maxRetriesPerRequest: null });
-  const sub = pub.duplicate();
+  // The adapter publishes before it delivers to this instance's own sockets: a publish that waited out an
+  // outage would hold up local delivery too, so it gives up after 500 ms (members elsewhere catch up later).
+  const pub = new Redis(url, { maxRetriesPerRequest: null, commandTimeout: 500 });
+  // The subscriber must not time out: the adapter does not handle a failed (re)subscribe.
+  const sub = new Redis(url, { maxRetriesPerRequest: null });
   for (const [name, client] of Object.entries({ command, pub, sub })) {
     client.on('error', (error: Error) => logger.warn('redis_error', { client: name, message: error.message }));
   }

@@ -48,6 +48,29 @@ export async function mintSessionToken(user: Pick<User, 'id' | 'sessionVersion' 
 
 export const cookieHeader = (token: string) => `authjs.session-token=${token}`;
 
+export type MintOptions = {
+  sessionId?: string;
+  /** Replace (or, with undefined, drop) claims of the token Auth.js would issue. */
+  claims?: Record<string, unknown>;
+  secret?: string;
+  /** Seconds until `exp`; Auth.js sets exp = now + maxAge, and tolerates 15 s of clock skew when decoding. */
+  maxAge?: number;
+};
+
+/** A session token with a known session id, optionally altered, for session and handshake tests. */
+export async function mintSession(
+  user: Pick<User, 'id' | 'sessionVersion' | 'displayName'>,
+  options: MintOptions = {},
+): Promise<{ token: string; sessionId: string; cookie: string }> {
+  const secret = options.secret ?? process.env.AUTH_SECRET;
+  if (!secret) throw new Error('AUTH_SECRET is not set: run through scripts/with-test-services.mjs');
+  const sessionId = options.sessionId ?? randomUUID();
+  const claims: Record<string, unknown> = { sub: user.id, sv: user.sessionVersion, sid: sessionId, name: user.displayName, ...options.claims };
+  for (const [key, value] of Object.entries(claims)) if (value === undefined) delete claims[key];
+  const token = await encode({ token: claims, secret, salt: 'authjs.session-token', maxAge: options.maxAge });
+  return { token, sessionId, cookie: cookieHeader(token) };
+}
+
 const openSockets = new Set<TestSocket>();
 
 /** A client that does not reconnect, so a refused handshake stays refused. Not connected until awaited. */
@@ -180,6 +203,24 @@ export async function startRealtimeServer(): Promise<TestRealtimeServer> {
     async close() {
       disconnectAllSockets();
       // Closing io closes the HTTP server too.
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}
+
+/** Like startRealtimeServer, with createRealtimeServer's options (e.g. a small send limit for the flood tests). */
+export async function startRealtimeServerWith(options: Parameters<typeof createRealtimeServer>[1]): Promise<TestRealtimeServer> {
+  const httpServer = createServer();
+  const io = createRealtimeServer(httpServer, options);
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  await waitForRedisReady();
+  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  return {
+    io,
+    url,
+    connect: (user) => connectAs(url, user),
+    async close() {
+      disconnectAllSockets();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };
