@@ -3,18 +3,24 @@
 import { useRouter } from 'next/navigation';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { getClientSocket, type ClientSocket } from '@/lib/realtime/client';
+import { Outbox } from '@/lib/realtime/outbox';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'offline';
 
-const RealtimeContext = createContext<{ socket: ClientSocket; status: ConnectionStatus } | null>(null);
+const RealtimeContext = createContext<{ socket: ClientSocket; status: ConnectionStatus; outbox: Outbox } | null>(null);
 
-export function RealtimeProvider({ children }: { children: ReactNode }) {
+export function RealtimeProvider({ userId, children }: { userId: string; children: ReactNode }) {
   const [socket] = useState(getClientSocket);
+  const [outbox] = useState(() => new Outbox(socket, userId));
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
   const router = useRouter();
 
   useEffect(() => {
-    const onConnect = () => setStatus('connected');
+    const onConnect = () => {
+      setStatus('connected');
+      // Whatever was written while offline (this visit or before a reload) goes out now, in order.
+      void outbox.flush();
+    };
     const onDisconnect = (reason: string) => {
       setStatus(navigator.onLine ? 'connecting' : 'offline');
       // The server closed this socket on purpose (sign-out or password change elsewhere). Socket.IO does not
@@ -30,21 +36,25 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       setStatus(navigator.onLine ? 'connecting' : 'offline');
     };
     const onOffline = () => setStatus('offline');
+    // The socket may have survived the outage (the browser held its frames): nothing else says we are back.
+    const onOnline = () => setStatus(socket.connected ? 'connected' : 'connecting');
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
     socket.on('connect_error', onConnectError);
     window.addEventListener('offline', onOffline);
+    window.addEventListener('online', onOnline);
     socket.connect();
     return () => {
       socket.off('connect', onConnect);
       socket.off('disconnect', onDisconnect);
       socket.off('connect_error', onConnectError);
       window.removeEventListener('offline', onOffline);
+      window.removeEventListener('online', onOnline);
       socket.disconnect();
     };
-  }, [socket, router]);
+  }, [socket, router, outbox]);
 
-  return <RealtimeContext.Provider value={{ socket, status }}>{children}</RealtimeContext.Provider>;
+  return <RealtimeContext.Provider value={{ socket, status, outbox }}>{children}</RealtimeContext.Provider>;
 }
 
 export function useRealtime() {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const users = pgTable(
   'users',
@@ -11,6 +11,11 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     // Bumped on password change: JWTs carrying an older version are refused everywhere.
     sessionVersion: integer('session_version').notNull().default(1),
+    // Written when the user's last socket closes and once a minute while online (not per message).
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    // Privacy, both reciprocal: who hides their last seen sees no one's; who sends no read receipts sees none.
+    hideLastSeen: boolean('hide_last_seen').notNull().default(false),
+    sendReadReceipts: boolean('send_read_receipts').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('users_username_key').on(t.username)],
@@ -40,6 +45,12 @@ export const chatMembers = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
+    // The highest message number that reached one of the member's devices / that the member has seen.
+    // Only ever raised, in coalesced batches (lib/realtime/receipts.ts).
+    deliveredSeq: integer('delivered_seq').notNull().default(0),
+    readSeq: integer('read_seq').notNull().default(0),
+    // "Mark as unread": shown as unread until the member reads the chat again.
+    markedUnread: boolean('marked_unread').notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.chatId, t.userId] }), index('chat_members_user_id_idx').on(t.userId)],
 );

@@ -1,12 +1,14 @@
 'use server';
 
 import { z } from 'zod';
-import { getOrCreateDirectChat } from '@/db/queries/chats';
+import { getChatSummaryForUser, getOrCreateDirectChat } from '@/db/queries/chats';
+import { markChatUnread } from '@/db/queries/presence';
 import { getUserById, searchUsers as searchUsersQuery } from '@/db/queries/users';
 import { getCurrentUser } from '@/lib/auth';
 import { fail, ok, type Result } from '@/lib/errors';
 import { notifyChatCreated } from '@/lib/realtime/notify';
-import type { UserDTO } from '@/lib/realtime/events';
+import { rooms, type UserDTO } from '@/lib/realtime/events';
+import { getRealtimeServer } from '@/lib/realtime/registry';
 
 const SEARCH_LIMIT = 20;
 const searchQuerySchema = z.string().trim().min(1).max(50);
@@ -30,4 +32,16 @@ export async function startChat(peerId: unknown): Promise<Result<{ chatId: strin
   const { chatId, created } = await getOrCreateDirectChat({ userId: user.id, peerId: parsed.data });
   if (created) await notifyChatCreated(chatId, [user.id, parsed.data]);
   return ok({ chatId });
+}
+
+/** "Mark as unread": the chat shows as unread (in every tab and device) until it is read again. */
+export async function markUnread(chatId: unknown): Promise<Result<null>> {
+  const user = await getCurrentUser();
+  if (!user) return fail('unauthorized');
+  const parsed = z.uuid().safeParse(chatId);
+  if (!parsed.success) return fail('invalid_input');
+  if (!(await markChatUnread({ chatId: parsed.data, userId: user.id }))) return fail('not_found');
+  const summary = await getChatSummaryForUser({ chatId: parsed.data, userId: user.id });
+  if (summary) getRealtimeServer()?.to(rooms.user(user.id)).emit('chat:read', { chatId: summary.id, readSeq: summary.myReadSeq, markedUnread: true });
+  return ok(null);
 }

@@ -11,7 +11,7 @@ export default async function ChatLayout({ children }: { children: ReactNode }) 
   const user = await requireUser();
   const chats = await listChatsForUser(user.id);
   return (
-    <RealtimeProvider>
+    <RealtimeProvider userId={user.id}>
       <ChatShell
         sidebar={
           <>

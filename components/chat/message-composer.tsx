@@ -7,7 +7,7 @@ import { characterCount } from '@/lib/realtime/events';
 const MAX_HEIGHT_PX = 200;
 
 /** Enter sends, Shift+Enter starts a new line. The limit is enforced here and again on the server. */
-export function MessageComposer({ onSend }: { onSend: (body: string) => void }) {
+export function MessageComposer({ onSend, onTyping }: { onSend: (body: string) => void; onTyping: (typing: boolean) => void }) {
   const [draft, setDraft] = useState('');
   const textarea = useRef<HTMLTextAreaElement>(null);
   const counterId = useId();
@@ -54,8 +54,10 @@ export function MessageComposer({ onSend }: { onSend: (body: string) => void }) 
           value={draft}
           onChange={(event) => {
             setDraft(event.target.value);
+            onTyping(event.target.value.trim().length > 0);
             resize();
           }}
+          onBlur={() => onTyping(false)}
           onKeyDown={onKeyDown}
           className="max-h-[200px] min-h-11 flex-1 resize-none rounded-2xl border border-line bg-surface-alt px-4 py-2.5 text-base placeholder:text-muted"
         />

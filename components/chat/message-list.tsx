@@ -18,6 +18,11 @@ type Props = {
   onLoadOlder: () => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
+  /** How far the other person got: ticks under my messages. readSeq null: receipts are off. */
+  peerDeliveredSeq: number;
+  peerReadSeq: number | null;
+  /** The highest message number on screen or scrolled past, while the page is visible. */
+  onSeen: (seq: number) => void;
 };
 
 const NEAR_BOTTOM_PX = 80;
@@ -38,7 +43,8 @@ function groupItems(items: Item[]): Item[][] {
   return groups;
 }
 
-export function MessageList({ messages, pending, meId, names, hasOlder, loadingOlder, onLoadOlder, onRetry, onDiscard }: Props) {
+export function MessageList(props: Props) {
+  const { messages, pending, meId, names, hasOlder, loadingOlder, onLoadOlder, onRetry, onDiscard, onSeen } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const previous = useRef<{ firstSeq?: number; lastKey?: string; scrollHeight: number }>({ scrollHeight: 0 });
@@ -52,6 +58,23 @@ export function MessageList({ messages, pending, meId, names, hasOlder, loadingO
   const firstSeq = messages[0]?.seq;
   const lastItem = items.at(-1);
   const unseen = messages.filter((m) => m.seq > seenUpTo && m.senderId !== meId).length;
+
+  /** Reports the newest message whose top edge is inside the view (everything before it was scrolled past). */
+  const reportSeen = () => {
+    const element = scroller.current;
+    if (!element || document.visibilityState !== 'visible') return;
+    const bottom = element.getBoundingClientRect().bottom;
+    const items = element.querySelectorAll<HTMLElement>('[data-seq]');
+    for (let index = items.length - 1; index >= 0; index--) {
+      const item = items[index]!;
+      if (item.getBoundingClientRect().top < bottom) return onSeen(Number(item.dataset.seq));
+    }
+  };
+
+  useLayoutEffect(() => {
+    document.addEventListener('visibilitychange', reportSeen);
+    return () => document.removeEventListener('visibilitychange', reportSeen);
+  });
 
   const scrollToBottom = () => {
     const element = scroller.current;
@@ -73,6 +96,7 @@ export function MessageList({ messages, pending, meId, names, hasOlder, loadingO
     previous.current = { firstSeq, lastKey: lastItem?.key, scrollHeight: element.scrollHeight };
     // Too few messages to scroll: fetch older ones right away.
     if (hasOlder && !loadingOlder && element.scrollHeight <= element.clientHeight) onLoadOlder();
+    reportSeen();
   });
 
   const onScroll = () => {
@@ -81,6 +105,7 @@ export function MessageList({ messages, pending, meId, names, hasOlder, loadingO
     atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < NEAR_BOTTOM_PX;
     if (atBottom.current && seenUpTo !== lastSeq) setSeenUpTo(lastSeq);
     if (element.scrollTop < NEAR_TOP_PX && hasOlder && !loadingOlder) onLoadOlder();
+    reportSeen();
   };
 
   return (
@@ -105,7 +130,7 @@ export function MessageList({ messages, pending, meId, names, hasOlder, loadingO
                 <span className="px-1 text-xs font-medium text-muted">{mine ? 'You' : (names[group[0]!.senderId] ?? 'Unknown')}</span>
                 <ol className={`flex w-full flex-col gap-0.5 ${mine ? 'items-end' : 'items-start'}`}>
                   {group.map((item) => (
-                    <MessageBubble key={item.key} item={item} mine={mine} onRetry={onRetry} onDiscard={onDiscard} />
+                    <MessageBubble key={item.key} item={item} mine={mine} receipt={receiptOf(item, props)} onRetry={onRetry} onDiscard={onDiscard} />
                   ))}
                 </ol>
               </li>
@@ -126,18 +151,38 @@ export function MessageList({ messages, pending, meId, names, hasOlder, loadingO
   );
 }
 
-function MessageBubble({ item, mine, onRetry, onDiscard }: { item: Item; mine: boolean; onRetry: (id: string) => void; onDiscard: (id: string) => void }) {
+type Receipt = 'sent' | 'delivered' | 'read';
+
+function receiptOf(item: Item, { peerDeliveredSeq, peerReadSeq }: Props): Receipt | undefined {
+  if (item.seq === undefined) return undefined;
+  if (peerReadSeq !== null && item.seq <= peerReadSeq) return 'read';
+  return item.seq <= peerDeliveredSeq ? 'delivered' : 'sent';
+}
+
+const receiptMarks: Record<Receipt, { mark: string; label: string }> = {
+  sent: { mark: '✓', label: 'Sent' },
+  delivered: { mark: '✓✓', label: 'Delivered' },
+  read: { mark: '✓✓', label: 'Read' },
+};
+
+type BubbleProps = { item: Item; mine: boolean; receipt?: Receipt; onRetry: (id: string) => void; onDiscard: (id: string) => void };
+
+function MessageBubble({ item, mine, receipt, onRetry, onDiscard }: BubbleProps) {
   const status = item.pending ? item.pending.status : 'sent';
   // Still queued, but the server said it could not store it yet (or did not answer): shown, and retried.
   const notDelivered = status === 'sending' && item.pending?.error !== undefined;
   return (
-    <li data-testid="message" data-status={notDelivered ? 'not-delivered' : status} data-seq={item.seq} className="flex max-w-[85%] flex-col sm:max-w-bubble">
+    <li data-testid="message" data-status={notDelivered ? 'not-delivered' : status} data-seq={item.seq} data-receipt={mine ? receipt : undefined} className="flex max-w-[85%] flex-col sm:max-w-bubble">
       <div className={`rounded-2xl px-3.5 py-2 ${mine ? 'bg-bubble-own text-bubble-own-ink' : 'bg-bubble-other text-bubble-other-ink'} ${status === 'failed' ? 'opacity-70' : ''}`}>
         <MessageText text={item.body} />
       </div>
       <span className={`flex items-center gap-1 px-1 text-[11px] text-muted ${mine ? 'justify-end' : ''}`}>
         <Time iso={item.createdAt} />
-        {mine && status === 'sent' ? <span role="img" aria-label="Sent">✓</span> : null}
+        {mine && receipt ? (
+          <span role="img" aria-label={receiptMarks[receipt].label} className={receipt === 'read' ? 'font-semibold text-accent' : ''}>
+            {receiptMarks[receipt].mark}
+          </span>
+        ) : null}
         {status === 'sending' ? <span>{notDelivered ? 'Not delivered yet · retrying' : 'Sending…'}</span> : null}
       </span>
       {item.pending?.status === 'failed' ? (

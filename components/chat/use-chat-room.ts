@@ -1,60 +1,39 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useRealtime } from '@/components/realtime-provider';
-import type { ErrorCode } from '@/lib/errors';
 import { type MessageDTO, type SyncPage } from '@/lib/realtime/events';
 import { contiguousEnd, mergeMessages, newClientId } from '@/lib/realtime/messages';
+import type { OutboxEntry } from '@/lib/realtime/outbox';
 
-export type PendingMessage = {
-  clientId: string;
-  body: string;
-  createdAt: string;
-  status: 'sending' | 'failed';
-  error?: ErrorCode;
-};
+export type PendingMessage = OutboxEntry;
 
-const ACK_TIMEOUT_MS = 10_000;
-const RETRY_DELAY_MS = 2_000;
-/** Worth retrying by itself; every other error needs the person to decide (retry or discard). */
-const TRANSIENT: ErrorCode[] = ['unavailable', 'internal'];
+const SYNC_TIMEOUT_MS = 10_000;
+const NONE: OutboxEntry[] = [];
 
 /**
- * One open chat: the messages we hold (by sequence number), an ordered outbox of pending sends,
+ * One open chat: the messages we hold (by sequence number), this chat's part of the tab's outbox,
  * catch-up after reconnects and focus, and older history on demand.
  */
 export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string; meId: string; initialMessages: MessageDTO[] }) {
-  const { socket } = useRealtime();
+  const { socket, outbox } = useRealtime();
   const [messages, setMessages] = useState(initialMessages);
-  const [pending, setPending] = useState<PendingMessage[]>([]);
   const [hasOlder, setHasOlder] = useState((initialMessages[0]?.seq ?? 1) > 1);
   const [loadingOlder, setLoadingOlder] = useState(false);
-  // Refs mirror state for the async loops below, which must not act on a stale render.
+  // A ref mirrors the messages for the async loops below, which must not act on a stale render.
   const messagesRef = useRef(initialMessages);
-  const pendingRef = useRef<PendingMessage[]>([]);
-  const flushing = useRef(false);
   const syncing = useRef<Promise<void> | null>(null);
+  const entries = useSyncExternalStore(outbox.subscribe, outbox.snapshot, () => NONE);
+  // Stored messages leave the outbox in the same update that brings them here, so none shows twice.
+  const pending = entries.filter((e) => e.chatId === chatId && !messages.some((m) => m.clientId === e.clientId && m.senderId === meId));
 
-  const updatePending = useCallback((next: PendingMessage[]) => {
-    pendingRef.current = next;
-    setPending(next);
+  const receive = useCallback((incoming: MessageDTO[]) => {
+    const merged = mergeMessages(messagesRef.current, incoming);
+    if (merged !== messagesRef.current) {
+      messagesRef.current = merged;
+      setMessages(merged);
+    }
   }, []);
-
-  const receive = useCallback(
-    (incoming: MessageDTO[]) => {
-      const merged = mergeMessages(messagesRef.current, incoming);
-      if (merged !== messagesRef.current) {
-        messagesRef.current = merged;
-        setMessages(merged);
-      }
-      // Our own stored messages replace their pending copies, matched by client id.
-      const mine = new Set(incoming.filter((m) => m.senderId === meId).map((m) => m.clientId));
-      if (mine.size > 0 && pendingRef.current.some((p) => mine.has(p.clientId))) {
-        updatePending(pendingRef.current.filter((p) => !mine.has(p.clientId)));
-      }
-    },
-    [meId, updatePending],
-  );
 
   /** Fetches everything after the last number we hold without a gap; one run at a time. */
   const sync = useCallback((): Promise<void> => {
@@ -62,7 +41,7 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
       try {
         for (;;) {
           const result = await socket
-            .timeout(ACK_TIMEOUT_MS)
+            .timeout(SYNC_TIMEOUT_MS)
             .emitWithAck('message:sync', { chatId, afterSeq: contiguousEnd(messagesRef.current) });
           if (!result.ok) return;
           const page: SyncPage = result.data;
@@ -78,63 +57,12 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
     return syncing.current;
   }, [socket, chatId, receive]);
 
-  const markNotDelivered = useCallback(
-    (clientId: string, error: ErrorCode) =>
-      updatePending(pendingRef.current.map((p) => (p.clientId === clientId && p.error !== error ? { ...p, error } : p))),
-    [updatePending],
-  );
-
-  /** Sends pending messages one at a time, in the order they were written, while connected. */
-  const flush = useCallback(async () => {
-    if (flushing.current) return;
-    flushing.current = true;
-    try {
-      while (socket.connected) {
-        const next = pendingRef.current.find((p) => p.status === 'sending');
-        if (!next) break;
-        let result;
-        try {
-          result = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { chatId, clientId: next.clientId, body: next.body });
-        } catch {
-          // No ack in time: send the same client id again shortly; the server stores it once.
-          markNotDelivered(next.clientId, 'unavailable');
-          setTimeout(() => void flush(), RETRY_DELAY_MS);
-          break;
-        }
-        if (result.ok) {
-          receive([result.data]);
-        } else if (TRANSIENT.includes(result.error)) {
-          // The server is up but could not store it (database away): say so, and keep trying.
-          markNotDelivered(next.clientId, result.error);
-          setTimeout(() => void flush(), RETRY_DELAY_MS);
-          break;
-        } else {
-          updatePending(pendingRef.current.map((p) => (p.clientId === next.clientId ? { ...p, status: 'failed', error: result.error } : p)));
-        }
-      }
-    } finally {
-      flushing.current = false;
-    }
-  }, [socket, chatId, receive, updatePending, markNotDelivered]);
-
   const send = useCallback(
-    (body: string) => {
-      const message: PendingMessage = { clientId: newClientId(), body, createdAt: new Date().toISOString(), status: 'sending' };
-      updatePending([...pendingRef.current, message]);
-      void flush();
-    },
-    [flush, updatePending],
+    (body: string) => void outbox.add({ clientId: newClientId(), chatId, body, createdAt: new Date().toISOString() }),
+    [outbox, chatId],
   );
-
-  const retry = useCallback(
-    (clientId: string) => {
-      updatePending(pendingRef.current.map((p) => (p.clientId === clientId ? { ...p, status: 'sending', error: undefined } : p)));
-      void flush();
-    },
-    [flush, updatePending],
-  );
-
-  const discard = useCallback((clientId: string) => updatePending(pendingRef.current.filter((p) => p.clientId !== clientId)), [updatePending]);
+  const retry = useCallback((clientId: string) => outbox.retry(clientId), [outbox]);
+  const discard = useCallback((clientId: string) => void outbox.remove(clientId), [outbox]);
 
   const loadOlder = useCallback(async () => {
     const first = messagesRef.current[0];
@@ -155,7 +83,7 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
   useEffect(() => {
     const catchUp = async () => {
       await sync();
-      await flush();
+      await outbox.flush();
     };
     const onMessage = (message: MessageDTO) => {
       if (message.chatId !== chatId) return;
@@ -166,6 +94,7 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
     const onVisible = () => {
       if (document.visibilityState === 'visible') void catchUp();
     };
+    const offStored = outbox.onStored(onMessage);
     socket.on('message:new', onMessage);
     socket.on('connect', catchUp);
     socket.on('sync:required', catchUp);
@@ -173,13 +102,14 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
     document.addEventListener('visibilitychange', onVisible);
     if (socket.connected) void catchUp();
     return () => {
+      offStored();
       socket.off('message:new', onMessage);
       socket.off('connect', catchUp);
       socket.off('sync:required', catchUp);
       window.removeEventListener('focus', onVisible);
       document.removeEventListener('visibilitychange', onVisible);
     };
-  }, [socket, chatId, receive, sync, flush]);
+  }, [socket, outbox, chatId, receive, sync]);
 
   return { messages, pending, hasOlder, loadingOlder, send, retry, discard, loadOlder };
 }

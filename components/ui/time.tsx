@@ -30,3 +30,16 @@ export function Time({ iso, variant = 'time', className }: { iso: string; varian
     </time>
   );
 }
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+/** "last seen just now", "last seen 5 minutes ago", "last seen yesterday", … */
+export function formatLastSeen(iso: string, now = Date.now()): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  if (seconds > -60) return 'last seen just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes > -60) return `last seen ${relative.format(minutes, 'minute')}`;
+  const hours = Math.round(minutes / 60);
+  if (hours > -24) return `last seen ${relative.format(hours, 'hour')}`;
+  return `last seen ${relative.format(Math.round(hours / 24), 'day')}`;
+}

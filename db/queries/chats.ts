@@ -54,11 +54,22 @@ export async function listChatMemberIds(chatId: string): Promise<string[]> {
 const me = alias(chatMembers, 'me');
 const other = alias(chatMembers, 'other');
 
+const meUser = alias(users, 'me_user');
+
 function summaryQuery(userId: string) {
   return getDb()
-    .select({ chat: chats, peer: users, lastMessage: messages })
+    .select({
+      chat: chats,
+      peer: users,
+      lastMessage: messages,
+      me: { readSeq: me.readSeq, markedUnread: me.markedUnread, sendReadReceipts: meUser.sendReadReceipts },
+      other: { deliveredSeq: other.deliveredSeq, readSeq: other.readSeq },
+      // Uses the (chat_id, seq) index; unread runs are short.
+      unreadCount: sql<number>`(select count(*)::int from ${messages} as unread where unread.chat_id = ${chats.id} and unread.seq > ${me.readSeq} and unread.sender_id <> ${me.userId})`,
+    })
     .from(me)
     .innerJoin(chats, eq(chats.id, me.chatId))
+    .innerJoin(meUser, eq(meUser.id, me.userId))
     .innerJoin(other, and(eq(other.chatId, chats.id), ne(other.userId, me.userId)))
     .innerJoin(users, eq(users.id, other.userId))
     .leftJoin(messages, and(eq(messages.chatId, chats.id), eq(messages.seq, chats.lastSeq)))
@@ -73,6 +84,11 @@ const toChatSummaryDTO = (row: SummaryRow): ChatSummaryDTO => ({
   peer: toUserDTO(row.peer),
   lastMessage: row.lastMessage ? toMessageDTO(row.lastMessage) : null,
   lastActivityAt: (row.chat.lastMessageAt ?? row.chat.createdAt).toISOString(),
+  unreadCount: row.unreadCount,
+  markedUnread: row.me.markedUnread,
+  myReadSeq: row.me.readSeq,
+  peerDeliveredSeq: row.other.deliveredSeq,
+  peerReadSeq: row.me.sendReadReceipts && row.peer.sendReadReceipts ? row.other.readSeq : null,
 });
 
 /** Every chat of the user, newest activity first. */

@@ -23,6 +23,13 @@ export type ChatSummaryDTO = {
   peer: UserDTO;
   lastMessage: MessageDTO | null;
   lastActivityAt: string;
+  /** Messages from others after my read position. */
+  unreadCount: number;
+  markedUnread: boolean;
+  myReadSeq: number;
+  /** The other member's positions (readSeq null when either side turned read receipts off). */
+  peerDeliveredSeq: number;
+  peerReadSeq: number | null;
 };
 
 /** Counts what a person sees as characters (code points), the same on client and server. */
@@ -39,11 +46,25 @@ export const chatJoinSchema = z.object({ chatId: z.uuid() });
 export const messageSendSchema = z.object({ chatId: z.uuid(), clientId: z.uuid(), body: messageBodySchema });
 export const messageSyncSchema = z.object({ chatId: z.uuid(), afterSeq: z.number().int().min(0).max(2_147_483_647) });
 
+export const typingSchema = z.object({ chatId: z.uuid() });
+const seqSchema = z.number().int().min(0).max(2_147_483_647);
+export const receiptSchema = z.object({ chatId: z.uuid(), deliveredSeq: seqSchema, readSeq: seqSchema });
+
+export type ReceiptPayload = z.infer<typeof receiptSchema>;
 export type ChatJoinPayload = z.infer<typeof chatJoinSchema>;
 export type MessageSendPayload = z.infer<typeof messageSendSchema>;
 export type MessageSyncPayload = z.infer<typeof messageSyncSchema>;
 
 /** A page of messages after a sequence number; `hasMore` says to ask again from the last one. */
+/** Online now, or when last seen (null when hidden by either side's privacy setting, or never seen). */
+export type PresenceDTO = { userId: string; online: boolean; lastSeenAt: string | null };
+
+/** Another member's positions in a chat; readSeq is null when either side turned read receipts off. */
+export type ReceiptDTO = { chatId: string; userId: string; deliveredSeq: number; readSeq: number | null };
+
+/** My own position in a chat, for my other tabs and devices. */
+export type ReadStateDTO = { chatId: string; readSeq: number; markedUnread: boolean };
+
 export type SyncPage = { messages: MessageDTO[]; hasMore: boolean };
 
 export const SYNC_PAGE_SIZE = 200;
@@ -56,6 +77,11 @@ export interface ClientToServerEvents {
   'chat:join': (payload: ChatJoinPayload, ack: Ack<{ lastSeq: number }>) => void;
   'message:send': (payload: MessageSendPayload, ack: Ack<MessageDTO>) => void;
   'message:sync': (payload: MessageSyncPayload, ack: Ack<SyncPage>) => void;
+  /** Throttled by the client (one every 2 s while typing); never stored. */
+  'typing:start': (payload: { chatId: string }) => void;
+  'typing:stop': (payload: { chatId: string }) => void;
+  /** The highest numbers that reached this device / that the person has seen; coalesced on both sides. */
+  'receipt:update': (payload: ReceiptPayload, ack?: Ack<null>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -64,6 +90,10 @@ export interface ServerToClientEvents {
   'chat:created': (chat: ChatSummaryDTO) => void;
   /** Live delivery may have had a gap (Redis was away): re-read the list and catch up on open chats. */
   'sync:required': () => void;
+  'typing:update': (update: { chatId: string; userId: string; typing: boolean }) => void;
+  'presence:update': (presence: PresenceDTO) => void;
+  'receipt:update': (receipt: ReceiptDTO) => void;
+  'chat:read': (state: ReadStateDTO) => void;
 }
 
 export type InterServerEvents = Record<string, never>;
@@ -71,6 +101,8 @@ export type InterServerEvents = Record<string, never>;
 export interface SocketData {
   userId: string;
   sessionId: string;
+  /** Chats this socket said it is typing in, so a disconnect can clear the indicator. */
+  typingIn?: Set<string>;
 }
 
 /** The only way to name a room. */

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
+import os from 'node:os';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
 import { listChatIdsForUser } from '@/db/queries/chats';
@@ -10,6 +12,11 @@ import { getRedis } from '@/lib/redis';
 import { rooms, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from './events';
 import { registerChatHandlers } from './handlers/chat';
 import { registerMessageHandlers } from './handlers/message';
+import { registerReceiptHandlers } from './handlers/receipt';
+import { registerTypingHandlers } from './handlers/typing';
+import { startPresence } from './presence';
+import { createMemoryPresenceStore, createRedisPresenceStore } from './presence-store';
+import { createReceiptBuffer } from './receipts';
 import { setRealtimeServer, type RealtimeServer } from './registry';
 
 export type { RealtimeServer };
@@ -19,12 +26,15 @@ export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, 
 const MAX_FRAME_BYTES = 64 * 1024;
 
 type RealtimeOptions = {
+  /** Names this process in Redis presence claims; any value unique among the live instances. */
+  instanceId?: string;
   /** Messages per user on this instance: a burst of `capacity`, refilled at `perSecond` (default from the environment). */
   sendRate?: { capacity: number; perSecond: number };
 };
 
 export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOptions = {}): RealtimeServer {
   const env = getEnv();
+  const instanceId = options.instanceId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const allowedOrigins = getAllowedOrigins(env);
   // Enough for people, not for a flood; checked before a send costs any I/O.
   const sendLimit = createTokenBucket(options.sendRate ?? { capacity: env.SEND_RATE_BURST, perSecond: env.SEND_RATE_PER_SECOND });
@@ -48,8 +58,14 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
     let connectedBefore = false;
     redis.sub.on('ready', () => {
       if (connectedBefore) {
-        logger.info('redis_resubscribed');
-        io.local.emit('sync:required');
+        // The PING answers after the re-subscriptions queued before it: from then on, nothing is missed live.
+        void redis.sub
+          .ping()
+          .then(() => {
+            logger.info('redis_resubscribed');
+            io.local.emit('sync:required');
+          })
+          .catch((error: Error) => logger.warn('redis_resubscribe_check_failed', { message: error.message }));
       }
       connectedBefore = true;
     });
@@ -71,9 +87,21 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
     }
   });
 
+  const redisForPresence = getRedis();
+  const presence = startPresence(
+    io,
+    redisForPresence ? createRedisPresenceStore(redisForPresence.command, getRedisPrefix(env), instanceId) : createMemoryPresenceStore(),
+  );
+  const receipts = createReceiptBuffer(io);
+  httpServer.on('close', () => presence.stop());
+
   io.on('connection', (socket) => {
     registerChatHandlers(io, socket);
     registerMessageHandlers(io, socket, sendLimit);
+    registerTypingHandlers(io, socket);
+    registerReceiptHandlers(io, socket, receipts);
+    void presence.connected(socket.data.userId);
+    socket.on('disconnect', () => void presence.disconnected(socket.data.userId));
   });
 
   setRealtimeServer(io);

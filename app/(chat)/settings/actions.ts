@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import type { FormState } from '@/components/auth/form-state';
+import { updatePrivacy } from '@/db/queries/presence';
 import { getUserById, updateDisplayName, updatePassword } from '@/db/queries/users';
 import { getCurrentSession, getCurrentUser, signIn } from '@/lib/auth';
 import { disconnectOtherSessions } from '@/lib/realtime/notify';
@@ -42,4 +43,17 @@ export async function changePassword(_state: FormState, formData: FormData): Pro
   // Re-issue this session's token with the new version; the others now fail their check.
   await signIn('credentials', { username: stored.username, password: parsed.data.newPassword, redirectTo: '/settings?password=changed' });
   return {};
+}
+
+/** Both settings are reciprocal: hiding your last seen hides everyone's from you; so does turning receipts off. */
+export async function changePrivacy(_state: FormState, formData: FormData): Promise<FormState> {
+  const user = await getCurrentUser();
+  if (!user) return signedOut;
+  await updatePrivacy({
+    userId: user.id,
+    hideLastSeen: formData.get('hideLastSeen') === 'on',
+    sendReadReceipts: formData.get('sendReadReceipts') === 'on',
+  });
+  revalidatePath('/', 'layout');
+  return { success: 'Privacy settings saved.' };
 }

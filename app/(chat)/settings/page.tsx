@@ -1,13 +1,15 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { NotificationsToggle, PrivacyForm } from '@/components/auth/privacy-form';
 import { DisplayNameForm, PasswordForm } from '@/components/auth/settings-forms';
+import { getPresenceFacts } from '@/db/queries/presence';
 import { requireUser } from '@/lib/auth';
 
 export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage({ searchParams }: { searchParams: Promise<{ password?: string }> }) {
   const user = await requireUser();
-  const { password } = await searchParams;
+  const [{ password }, facts] = await Promise.all([searchParams, getPresenceFacts(user.id)]);
   return (
     <div className="h-full overflow-y-auto">
       <div className="mx-auto flex max-w-lg flex-col gap-8 px-4 py-6">
@@ -23,6 +25,18 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </h2>
           <p className="text-sm text-muted">Signed in as @{user.username}</p>
           <DisplayNameForm displayName={user.displayName} />
+        </section>
+        <section aria-labelledby="privacy-heading" className="flex flex-col gap-3">
+          <h2 id="privacy-heading" className="font-semibold">
+            Privacy
+          </h2>
+          <PrivacyForm privacy={{ hideLastSeen: facts?.hideLastSeen ?? false, sendReadReceipts: facts?.sendReadReceipts ?? true }} />
+        </section>
+        <section aria-labelledby="notifications-heading" className="flex flex-col gap-3">
+          <h2 id="notifications-heading" className="font-semibold">
+            Notifications
+          </h2>
+          <NotificationsToggle />
         </section>
         <section aria-labelledby="password-heading" className="flex flex-col gap-3">
           <h2 id="password-heading" className="font-semibold">

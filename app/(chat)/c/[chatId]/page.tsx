@@ -6,6 +6,7 @@ import { ChatRoom } from '@/components/chat/chat-room';
 import { getChatSummaryForUser } from '@/db/queries/chats';
 import { requireUser } from '@/lib/auth';
 import { getRecentMessages } from '@/lib/cache/recent-messages';
+import { getPresence } from '@/lib/realtime/presence';
 
 type Props = { params: Promise<{ chatId: string }> };
 
@@ -26,6 +27,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function ChatPage({ params }: Props) {
   const { user, chat } = await loadChat((await params).chatId);
-  const messages = await getRecentMessages({ chatId: chat.id, lastSeq: chat.lastMessage?.seq ?? 0 });
-  return <ChatRoom key={chat.id} chat={chat} me={user} initialMessages={messages} />;
+  const [messages, presence] = await Promise.all([
+    getRecentMessages({ chatId: chat.id, lastSeq: chat.lastMessage?.seq ?? 0 }),
+    getPresence(user.id, chat.peer.id),
+  ]);
+  return <ChatRoom key={chat.id} chat={chat} me={user} initialMessages={messages} presence={presence} />;
 }

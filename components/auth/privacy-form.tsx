@@ -1,0 +1,55 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { changePrivacy } from '@/app/(chat)/settings/actions';
+import { Button } from '@/components/ui/button';
+import type { Privacy } from '@/db/queries/presence';
+import { useFormAction } from './use-form-action';
+
+export function PrivacyForm({ privacy }: { privacy: Privacy }) {
+  const { state, onSubmit, pending } = useFormAction(changePrivacy);
+  return (
+    <form onSubmit={onSubmit} className="flex flex-col gap-3">
+      <label className="flex items-start gap-3">
+        <input type="checkbox" name="hideLastSeen" defaultChecked={privacy.hideLastSeen} className="mt-1 h-4 w-4" />
+        <span>
+          <span className="block font-medium">Hide my last seen</span>
+          <span className="block text-sm text-muted">Others see when you are online, not when you were. You won&apos;t see theirs either.</span>
+        </span>
+      </label>
+      <label className="flex items-start gap-3">
+        <input type="checkbox" name="sendReadReceipts" defaultChecked={privacy.sendReadReceipts} className="mt-1 h-4 w-4" />
+        <span>
+          <span className="block font-medium">Send read receipts</span>
+          <span className="block text-sm text-muted">When off, others don&apos;t see when you read their messages, and you don&apos;t see theirs.</span>
+        </span>
+      </label>
+      {state.success ? (
+        <p role="status" className="text-sm">
+          {state.success}
+        </p>
+      ) : null}
+      <Button type="submit" disabled={pending} className="self-start">
+        Save privacy
+      </Button>
+    </form>
+  );
+}
+
+/** Asks for permission to show system notifications for messages in chats that are not open. */
+export function NotificationsToggle() {
+  const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>('default');
+  useEffect(() => {
+    const current = typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+    // Read once the page is in the browser; the server cannot know.
+    queueMicrotask(() => setPermission(current));
+  }, []);
+  if (permission === 'unsupported') return <p className="text-sm text-muted">This browser does not support notifications.</p>;
+  if (permission === 'granted') return <p className="text-sm">Notifications are on for this device.</p>;
+  if (permission === 'denied') return <p className="text-sm text-muted">Notifications are blocked in your browser settings.</p>;
+  return (
+    <Button type="button" className="self-start" onClick={() => void Notification.requestPermission().then(setPermission)}>
+      Enable notifications
+    </Button>
+  );
+}
