@@ -3,12 +3,15 @@
  * Start-up order matters: environment, secrets, Postgres (embedded if DATABASE_URL is unset), migrations, Next, sockets.
  */
 import { createServer } from 'node:http';
+import os from 'node:os';
 import nextEnv from '@next/env';
 import next from 'next';
 import { closeDb } from '@/db';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@/db/embedded';
 import { runMigrations } from '@/db/migrate';
+import { CLIENT_ADDRESS_HEADER, getClientAddress } from '@/lib/client-address';
 import { getEnv } from '@/lib/env';
+import { setDraining, trackConnections, trackPendingAcks } from '@/lib/lifecycle';
 import { logger } from '@/lib/logger';
 import { createRealtimeServer } from '@/lib/realtime/server';
 import { closeRedis } from '@/lib/redis';
@@ -34,26 +37,47 @@ const app = next({ dev, hostname, port: env.PORT });
 await app.prepare();
 const handle = app.getRequestHandler();
 
-const httpServer = createServer((req, res) => void handle(req, res));
+const httpServer = createServer((req, res) => {
+  // Sign-in limits key on this; whatever a client sent under the same name is overwritten.
+  req.headers[CLIENT_ADDRESS_HEADER] = getClientAddress(req, env.TRUST_PROXY);
+  void handle(req, res);
+});
+const connections = trackConnections(httpServer);
 const io = createRealtimeServer(httpServer);
+const pendingAcks = trackPendingAcks(io);
 
 httpServer.listen(env.PORT, hostname, () => {
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
-  logger.info('server_listening', { url: `http://${hostname === '127.0.0.1' ? 'localhost' : hostname}:${port}`, dev });
+  // Shown on every Socket.IO handshake, so operators and the cluster tests see which instance serves a socket.
+  const instance = env.INSTANCE_ID ?? `${os.hostname()}:${port}`;
+  io.engine.on('headers', (headers: Record<string, string>) => (headers['x-parley-instance'] = instance));
+  logger.info('server_listening', { url: `http://${hostname === '127.0.0.1' ? 'localhost' : hostname}:${port}`, dev, instance });
 });
 
 let shuttingDown = false;
 async function shutdown(signal: string) {
   if (shuttingDown) return;
   shuttingDown = true;
-  logger.info('server_stopping', { signal });
-  const force = setTimeout(() => process.exit(1), 10_000);
+  const force = setTimeout(() => {
+    logger.error('server_stop_timeout', { signal, pendingAcks: pendingAcks.pending().length });
+    process.exit(1);
+  }, 10_000);
   force.unref();
-  // Closing io also closes the HTTP server; clients reconnect (to another instance, if any) and catch up.
-  await new Promise<void>((resolve) => io.close(() => resolve()));
+  // 1. Report not-ready and accept no new connection: the load balancer sends newcomers to another instance.
+  setDraining();
+  logger.info('server_draining', { signal });
+  httpServer.close();
+  // 2. Sends already being handled commit and are acknowledged.
+  const settled = await pendingAcks.settled(3_000);
+  if (!settled) logger.warn('server_drain_unsettled', { pendingAcks: pendingAcks.pending().slice(0, 10) });
+  // 3. Close every transport. (Not a Socket.IO disconnect: a client told to disconnect does not reconnect.)
+  //    Clients reconnect through the load balancer and catch up from Postgres; a resent message is stored once.
+  await Promise.race([io.close(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+  connections.destroyAll();
   await Promise.allSettled([closeDb(), closeRedis()]);
   await embedded?.stop();
+  logger.info('server_stopped', { signal, settled });
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -8,6 +8,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: optional(z.string()),
+  // Names this instance in the x-parley-instance handshake header (default host:port).
+  INSTANCE_ID: optional(z.string().max(200)),
   APP_URL: optional(z.url()),
   ALLOWED_ORIGINS: optional(z.string()),
   DATABASE_URL: optional(z.string().startsWith('postgres')),
