@@ -161,6 +161,19 @@ export function recordMessages(socket: TestSocket): MessageDTO[] {
   return heard;
 }
 
+/** Every `event` a socket hears from now on that satisfies `match`, to assert later what it heard and did not. */
+export function recordEvents<E extends keyof ServerToClientEvents>(
+  socket: TestSocket,
+  event: E,
+  match: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
+): Parameters<ServerToClientEvents[E]>[0][] {
+  const heard: Parameters<ServerToClientEvents[E]>[0][] = [];
+  socket.on(event, ((payload: Parameters<ServerToClientEvents[E]>[0]) => {
+    if (match(payload)) heard.push(payload);
+  }) as never);
+  return heard;
+}
+
 /** Polls `check` until it returns a value other than undefined; for state with no event to wait on. */
 export async function waitFor<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = WAIT_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -189,27 +202,11 @@ export type TestRealtimeServer = {
   close(): Promise<void>;
 };
 
-/** createRealtimeServer on 127.0.0.1:0, as server.ts wires it but without Next. */
-export async function startRealtimeServer(): Promise<TestRealtimeServer> {
-  const httpServer = createServer();
-  const io = createRealtimeServer(httpServer);
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  await waitForRedisReady();
-  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
-  return {
-    io,
-    url,
-    connect: (user) => connectAs(url, user),
-    async close() {
-      disconnectAllSockets();
-      // Closing io closes the HTTP server too.
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-    },
-  };
-}
-
-/** Like startRealtimeServer, with createRealtimeServer's options (e.g. a small send limit for the flood tests). */
-export async function startRealtimeServerWith(options: Parameters<typeof createRealtimeServer>[1]): Promise<TestRealtimeServer> {
+/**
+ * createRealtimeServer on 127.0.0.1:0, as server.ts wires it but without Next; `options` as
+ * createRealtimeServer takes them (e.g. a small send limit for the flood tests).
+ */
+export async function startRealtimeServer(options?: Parameters<typeof createRealtimeServer>[1]): Promise<TestRealtimeServer> {
   const httpServer = createServer();
   const io = createRealtimeServer(httpServer, options);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
@@ -221,6 +218,7 @@ export async function startRealtimeServerWith(options: Parameters<typeof createR
     connect: (user) => connectAs(url, user),
     async close() {
       disconnectAllSockets();
+      // Closing io closes the HTTP server too.
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -9,13 +9,13 @@ import { getDb } from '@/db';
 import { messages } from '@/db/schema';
 import type { Result } from '@/lib/errors';
 import type { MessageDTO } from '@/lib/realtime/events';
-import { closeTestServices, makeChat, sendMessage, startRealtimeServerWith, type TestRealtimeServer, type TestSocket } from '@/lib/testing/harness';
+import { closeTestServices, makeChat, sendMessage, startRealtimeServer, type TestRealtimeServer, type TestSocket } from '@/lib/testing/harness';
 
 const BURST = 5;
 let server: TestRealtimeServer;
 
 beforeAll(async () => {
-  server = await startRealtimeServerWith({ sendRate: { capacity: BURST, perSecond: 0.01 } });
+  server = await startRealtimeServer({ sendRate: { capacity: BURST, perSecond: 0.01 } });
 });
 
 afterAll(async () => {
