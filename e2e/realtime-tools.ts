@@ -2,7 +2,7 @@
  * Tools for the fault and security specs: the page's connection status, the realtime socket from Node
  * (with a browser's session cookie), and a man in the middle on the page's own WebSocket.
  */
-import { type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { type BrowserContext, type Locator, type Page, type WebSocketRoute } from '@playwright/test';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, MessageDTO, MessageSendPayload, ServerToClientEvents } from '../lib/realtime/events';
 
@@ -174,4 +174,148 @@ export async function tamperWithMessageSends(page: Page) {
     sends: (body: string) => sendCounts.get(body) ?? 0,
     dropped: () => [...dropped],
   };
+}
+
+/** The event name of a client frame `42["event",…]` or `42<ackId>["event",…]`. */
+function clientEventName(frame: string | Buffer): string | null {
+  return typeof frame === 'string' ? (/^42\d*\["([^"]+)"/.exec(frame)?.[1] ?? null) : null;
+}
+
+/**
+ * Control over the page's realtime WebSocket, for the outbox and receipt specs. Must be installed before the page
+ * opens its socket; it stays in force across reloads of the page.
+ * - `hold(event)` keeps the page's outgoing frames of that client event from the server until `release(event)`
+ *   (say `receipt:update`, to see a tick before the recipient's report lands);
+ * - `cutOff()` makes the realtime server unreachable: the page's socket is closed (the server sees it go), and on
+ *   every reconnect nothing the page sends at the Socket.IO level (its CONNECT first) reaches the server, so the page
+ *   stays "connecting" and sends nothing; `restore()` lets the held frames through and it connects at once.
+ *   Unlike `context.setOffline`, whose held frames may still arrive later, nothing of the page reaches the server
+ *   meanwhile, and pages still load. (A WebSocket closed before its handshake would leave Socket.IO waiting out its
+ *   20 s connect timeout before the next try; holding the handshake avoids that.)
+ * - `connections()` counts Socket.IO CONNECT packets that reached the server.
+ */
+export async function controlRealtime(page: Page) {
+  const heldEvents = new Set<string>();
+  const queue: Array<{ event: string; send: () => void }> = [];
+  type Link = { page: WebSocketRoute; server: WebSocketRoute; held: Array<string | Buffer> };
+  const links = new Set<Link>();
+  let unreachable = false;
+  let connections = 0;
+  /** Engine.IO message packets ('4…') carry Socket.IO; pings and pongs ('2', '3') keep the transport itself alive. */
+  const isSocketIo = (frame: string | Buffer) => typeof frame === 'string' && frame.startsWith('4');
+  const forward = (link: Link, frame: string | Buffer) => {
+    if (typeof frame === 'string' && frame.startsWith('40')) connections += 1;
+    link.server.send(frame);
+  };
+
+  // Socket.IO's long-polling fallback goes over plain HTTP: unreachable too.
+  await page.route(/\/socket\.io\//, (route) => (unreachable ? route.abort('connectionrefused') : route.fallback()));
+  await page.routeWebSocket(/\/socket\.io\//, (route) => {
+    const link: Link = { page: route, server: route.connectToServer(), held: [] };
+    links.add(link);
+    route.onClose(() => {
+      links.delete(link);
+      void link.server.close().catch(() => {});
+    });
+    link.server.onClose(() => {
+      links.delete(link);
+      void route.close().catch(() => {});
+    });
+    route.onMessage((frame) => {
+      if (unreachable && isSocketIo(frame)) return void link.held.push(frame);
+      const event = clientEventName(frame);
+      if (event && heldEvents.has(event)) queue.push({ event, send: () => forward(link, frame) });
+      else forward(link, frame);
+    });
+  });
+  return {
+    hold: (event: string) => void heldEvents.add(event),
+    release(event: string) {
+      heldEvents.delete(event);
+      for (const item of queue.filter((entry) => entry.event === event)) {
+        queue.splice(queue.indexOf(item), 1);
+        item.send();
+      }
+    },
+    /** Frames of `event` held so far (not yet released). */
+    heldCount: (event: string) => queue.filter((entry) => entry.event === event).length,
+    async cutOff() {
+      unreachable = true;
+      await Promise.all([...links].map((link) => link.page.close({ code: 1011, reason: 'unreachable' }).catch(() => {})));
+    },
+    restore() {
+      unreachable = false;
+      for (const link of links) for (const frame of link.held.splice(0)) forward(link, frame);
+    },
+    connections: () => connections,
+  };
+}
+
+export type RecordedNotification = { title: string; body: string | undefined; tag: string | undefined };
+
+/**
+ * Records every system notification the page shows, wrapping the real `Notification` (still shown; permission
+ * still the browser's). Grant it first with `context.grantPermissions(['notifications'])`. Before the page loads.
+ */
+export async function recordNotifications(page: Page) {
+  await page.addInitScript(() => {
+    const Real = window.Notification;
+    if (!Real) return;
+    const shown: Array<{ title: string; body?: string; tag?: string; notification: Notification }> = [];
+    class Recorded extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        shown.push({ title, body: options?.body, tag: options?.tag, notification: this });
+      }
+    }
+    Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
+    Object.defineProperty(window, 'Notification', { value: Recorded, configurable: true, writable: true });
+    (window as unknown as { parleyNotifications: typeof shown }).parleyNotifications = shown;
+  });
+  return {
+    async list(): Promise<RecordedNotification[]> {
+      return page.evaluate(() =>
+        ((window as unknown as { parleyNotifications?: Array<{ title: string; body?: string; tag?: string }> }).parleyNotifications ?? []).map(
+          ({ title, body, tag }) => ({ title, body, tag }),
+        ),
+      );
+    },
+    /** Clicks the `index`th notification shown, as the person would in the system tray. */
+    async click(index: number) {
+      await page.evaluate((i) => {
+        const { notification } = (window as unknown as { parleyNotifications: Array<{ notification: Notification }> }).parleyNotifications[i]!;
+        notification.onclick?.call(notification, new Event('click'));
+      }, index);
+    },
+  };
+}
+
+export type StoredOutboxEntry = { clientId: string; userId: string; chatId: string; body: string; createdAt: string; status: string };
+
+/** The page's outbox as stored in IndexedDB ('parley' database, 'outbox' store), oldest first. */
+export async function readOutbox(page: Page): Promise<StoredOutboxEntry[]> {
+  return page.evaluate(
+    () =>
+      new Promise<StoredOutboxEntry[]>((resolve, reject) => {
+        // Opening a database that does not exist would create it without the app's store: look first.
+        void indexedDB.databases().then((databases) => {
+          if (!databases.some((database) => database.name === 'parley')) return resolve([]);
+          const request = indexedDB.open('parley');
+          request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains('outbox')) {
+            db.close();
+            return resolve([]);
+          }
+          const all = db.transaction('outbox', 'readonly').objectStore('outbox').getAll();
+          all.onsuccess = () => {
+            db.close();
+            resolve((all.result as StoredOutboxEntry[]).sort((a, b) => a.createdAt.localeCompare(b.createdAt)));
+          };
+          all.onerror = () => reject(all.error);
+          };
+        }, reject);
+      }),
+  );
 }

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useRealtime } from '@/components/realtime-provider';
 import { Time } from '@/components/ui/time';
 import type { ChatSummaryDTO, MessageDTO, ReadStateDTO } from '@/lib/realtime/events';
-import { reportReceipt } from '@/lib/realtime/receipt-reporter';
+import { forgetReported, reportReceipt } from '@/lib/realtime/receipt-reporter';
 import { MarkUnreadButton, UnreadBadge, notifyNewMessage, useUnreadTitleAndBadge } from './unread';
 import { Avatar } from './avatar';
 
@@ -45,6 +45,11 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
 
   useUnreadTitleAndBadge(total);
 
+  // Whatever the list holds reached this device: the senders see "delivered" (reported once; positions only rise).
+  useEffect(() => {
+    for (const chat of chats) if (chat.lastMessage && chat.lastMessage.senderId !== meId) reportReceipt(socket, chat.id, { deliveredSeq: chat.lastMessage.seq });
+  }, [socket, chats, meId]);
+
   useEffect(() => {
     const onMessage = (message: MessageDTO) => {
       const fromOthers = message.senderId !== meId;
@@ -64,6 +69,9 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
     };
     const onRead = (state: ReadStateDTO) => {
       const chat = chatsRef.current.find((c) => c.id === state.chatId);
+      if (state.markedUnread) forgetReported(state.chatId);
+      // A delivered-only flush: nothing changed for this tab.
+      if (chat && state.readSeq <= chat.myReadSeq && state.markedUnread === chat.markedUnread) return;
       // Read up to the end: nothing unread. Read part of it: the exact count comes from the server.
       if (chat && state.readSeq < (chat.lastMessage?.seq ?? 0) && chat.lastMessage?.senderId !== meId) return router.refresh();
       setChats((current) =>

@@ -7,6 +7,9 @@ import type { ChatSummaryDTO, MessageDTO, PresenceDTO } from '@/lib/realtime/eve
 /** The typing indicator disappears this long after the last sign of typing. */
 const TYPING_TIMEOUT_MS = 5_000;
 
+/** Presence can arrive live or with a page render, in either order: the later fact wins. */
+const later = (current: PresenceDTO, next: PresenceDTO) => (next.at >= current.at ? next : current);
+
 /** The other person in an open chat, live: presence, typing, and how far they got (ticks). */
 export function usePeerState(chat: ChatSummaryDTO, initialPresence: PresenceDTO) {
   const { socket } = useRealtime();
@@ -14,6 +17,15 @@ export function usePeerState(chat: ChatSummaryDTO, initialPresence: PresenceDTO)
   const [presence, setPresence] = useState(initialPresence);
   const [typing, setTyping] = useState(false);
   const [positions, setPositions] = useState({ deliveredSeq: chat.peerDeliveredSeq, readSeq: chat.peerReadSeq });
+  const [server, setServer] = useState({ initialPresence, chat });
+  if (server.initialPresence !== initialPresence || server.chat !== chat) {
+    setServer({ initialPresence, chat });
+    setPresence((current) => later(current, initialPresence));
+    setPositions((current) => ({
+      deliveredSeq: Math.max(current.deliveredSeq, chat.peerDeliveredSeq),
+      readSeq: chat.peerReadSeq === null ? null : Math.max(current.readSeq ?? 0, chat.peerReadSeq),
+    }));
+  }
 
   useEffect(() => {
     let typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -23,7 +35,7 @@ export function usePeerState(chat: ChatSummaryDTO, initialPresence: PresenceDTO)
     };
     const onPresence = (update: PresenceDTO) => {
       if (update.userId !== peerId) return;
-      setPresence(update);
+      setPresence((current) => later(current, update));
       if (!update.online) stopTyping();
     };
     const onTyping = (update: { chatId: string; userId: string; typing: boolean }) => {

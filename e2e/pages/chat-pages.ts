@@ -33,6 +33,22 @@ export class ChatApp {
     return this.chatItem(peerDisplayName).getByTestId('chat-preview');
   }
 
+  /** The unread badge of a chat; its accessible name is "N unread message(s)". */
+  unreadBadge(peerDisplayName: string): Locator {
+    return this.chatItem(peerDisplayName).getByTestId('unread-badge');
+  }
+
+  /** "Mark as unread" beside a chat in the list (shown on hover or focus; absent while the chat has unread messages). */
+  markAsUnread(peerDisplayName: string): Locator {
+    const item = this.page.getByTestId('chat-list-item').filter({ hasText: peerDisplayName });
+    return this.chatList.getByRole('listitem').filter({ has: item }).getByRole('button', { name: 'Mark as unread' });
+  }
+
+  /** The sidebar's link to /settings (a client-side navigation: the page and its socket stay). */
+  get settingsLink(): Locator {
+    return this.page.getByRole('link', { name: 'Settings', exact: true });
+  }
+
   /** Types part of someone's name into the search, picks them and waits for the chat to open. */
   async startChatWith(query: string, peer: { displayName: string; username: string }): Promise<ChatRoom> {
     await this.search.fill(query);
@@ -59,6 +75,8 @@ export class ChatRoom {
   readonly loadOlder: Locator;
   readonly loadingOlder: Locator;
   readonly beginning: Locator;
+  /** Under the peer's name in the header: "online", "<name> is typing…", "last seen …", or "@username". */
+  readonly peerStatus: Locator;
 
   constructor(page: Page, peerDisplayName: string) {
     this.page = page;
@@ -72,6 +90,7 @@ export class ChatRoom {
     this.loadOlder = this.section.getByRole('button', { name: 'Load older messages' });
     this.loadingOlder = this.section.getByRole('button', { name: 'Loading older messages…' });
     this.beginning = this.section.getByText('This is the beginning of your conversation.');
+    this.peerStatus = this.section.getByTestId('peer-status');
   }
 
   message(text: string | RegExp): Locator {
@@ -112,5 +131,35 @@ export class ChatRoom {
       if (!element) throw new Error(`message ${wanted} is not on the page`);
       return element.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
     }, seq);
+  }
+}
+
+/** /settings: privacy (hide last seen, read receipts) and notifications. */
+export class SettingsPage {
+  readonly page: Page;
+  readonly hideLastSeen: Locator;
+  readonly sendReadReceipts: Locator;
+  readonly savePrivacy: Locator;
+  readonly privacySaved: Locator;
+
+  constructor(page: Page) {
+    this.page = page;
+    this.hideLastSeen = page.getByRole('checkbox', { name: 'Hide my last seen' });
+    this.sendReadReceipts = page.getByRole('checkbox', { name: 'Send read receipts' });
+    this.savePrivacy = page.getByRole('button', { name: 'Save privacy' });
+    this.privacySaved = page.getByRole('status').filter({ hasText: 'Privacy settings saved.' });
+  }
+
+  async goto() {
+    await this.page.goto('/settings');
+    await expect(this.page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  }
+
+  /** Sets both privacy switches and saves. */
+  async setPrivacy(privacy: { hideLastSeen: boolean; sendReadReceipts: boolean }) {
+    await this.hideLastSeen.setChecked(privacy.hideLastSeen);
+    await this.sendReadReceipts.setChecked(privacy.sendReadReceipts);
+    await this.savePrivacy.click();
+    await expect(this.privacySaved).toBeVisible();
   }
 }

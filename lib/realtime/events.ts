@@ -57,7 +57,13 @@ export type MessageSyncPayload = z.infer<typeof messageSyncSchema>;
 
 /** A page of messages after a sequence number; `hasMore` says to ask again from the last one. */
 /** Online now, or when last seen (null when hidden by either side's privacy setting, or never seen). */
-export type PresenceDTO = { userId: string; online: boolean; lastSeenAt: string | null };
+export type PresenceDTO = {
+  userId: string;
+  online: boolean;
+  lastSeenAt: string | null;
+  /** When the server established this (ISO time): of two, the client keeps the later one. */
+  at: string;
+};
 
 /** Another member's positions in a chat; readSeq is null when either side turned read receipts off. */
 export type ReceiptDTO = { chatId: string; userId: string; deliveredSeq: number; readSeq: number | null };

@@ -11,10 +11,11 @@ const LAST_SEEN_REFRESH_MS = 60_000;
 
 /** Tells everyone who shares a chat with the user, each with what their privacy settings allow them to see. */
 async function announce(io: RealtimeServer, userId: string, online: boolean, lastSeenAt: Date | null) {
+  const at = new Date().toISOString();
   const [subject, contacts] = await Promise.all([getPresenceFacts(userId), listContacts(userId)]);
   for (const contact of contacts) {
     const hidden = subject?.hideLastSeen || contact.hideLastSeen;
-    const presence: PresenceDTO = { userId, online, lastSeenAt: online || hidden || !lastSeenAt ? null : lastSeenAt.toISOString() };
+    const presence: PresenceDTO = { userId, online, lastSeenAt: online || hidden || !lastSeenAt ? null : lastSeenAt.toISOString(), at };
     io.to(rooms.user(contact.userId)).emit('presence:update', presence);
   }
 }
@@ -40,7 +41,10 @@ export function startPresence(io: RealtimeServer, store: PresenceStore) {
   return {
     async connected(userId: string) {
       try {
-        if (await store.add(userId)) await announce(io, userId, true, null);
+        if (await store.add(userId)) {
+          await markLastSeen([userId]);
+          await announce(io, userId, true, null);
+        }
       } catch (error) {
         failed(error);
       }
@@ -61,6 +65,7 @@ export function startPresence(io: RealtimeServer, store: PresenceStore) {
 
 /** What `viewerId` may know about `userId`'s presence right now (for a page render). */
 export async function getPresence(viewerId: string, userId: string): Promise<PresenceDTO> {
+  const at = new Date().toISOString();
   const store = globalForPresence.parleyPresence;
   const [online, subject, viewer] = await Promise.all([
     store ? store.listOnline([userId]).then((set) => set.has(userId)).catch(() => false) : Promise.resolve(false),
@@ -68,5 +73,5 @@ export async function getPresence(viewerId: string, userId: string): Promise<Pre
     getPresenceFacts(viewerId),
   ]);
   const hidden = subject?.hideLastSeen || viewer?.hideLastSeen;
-  return { userId, online, lastSeenAt: online || hidden || !subject?.lastSeenAt ? null : subject.lastSeenAt.toISOString() };
+  return { userId, online, lastSeenAt: online || hidden || !subject?.lastSeenAt ? null : subject.lastSeenAt.toISOString(), at };
 }

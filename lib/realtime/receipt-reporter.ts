@@ -27,3 +27,8 @@ export function reportReceipt(socket: ClientSocket, chatId: string, position: { 
     pending.clear();
   }, DEBOUNCE_MS);
 }
+
+/** The chat was marked unread: forget what this tab reported, so its next sighting is reported (and clears it). */
+export function forgetReported(chatId: string) {
+  sent.delete(chatId);
+}

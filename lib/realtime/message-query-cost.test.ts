@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  closeTestServices,
+  makeChat,
+  nextEvent,
+  recordEvents,
+  sendMessage,
+  startRealtimeServer,
+  waitFor,
+  WAIT_MS,
+  type TestRealtimeServer,
+} from '@/lib/testing/harness';
+import { installQueryLog, type QueryLog } from '@/lib/testing/query-log';
+
+/**
+ * What one sent message costs in Postgres statements, counted on the wire (postgres.js's debug hook sees every
+ * statement this process writes, `begin`/`commit` included). Receipts must add no statement per message: the
+ * positions they report are merged and written once per flush.
+ */
+let server: TestRealtimeServer;
+let queries: QueryLog;
+
+beforeAll(async () => {
+  queries = installQueryLog();
+  server = await startRealtimeServer();
+});
+
+afterAll(async () => {
+  await server?.close();
+  await closeTestServices();
+});
+
+const announcements = () => queries.statements.filter((statement) => statement.startsWith('select distinct')).length;
+
+/** The shapes of the hot path's statements, in order. */
+const SEND_PATH = [
+  /^select "chats"\."last_seq" from "chat_members" inner join "chats"/, // 1. membership
+  /^select .* from "messages" where \(.*"client_id" = \$3\)/, // 2. stored before under this client id?
+  /^begin$/,
+  /^update "chats" set "last_seq" = "chats"\."last_seq" \+ 1/, // 3. next number, row lock until commit
+  /^insert into "messages"/,
+  /^commit$/,
+];
+
+describe('statements per message', () => {
+  it('one message:send costs six statements: membership, idempotency check, and a four-statement transaction', async () => {
+    const { a, chatId } = await makeChat();
+    const before = announcements();
+    const sender = await server.connect(a);
+    await waitFor(async () => (announcements() > before ? true : undefined), 'presence announcement of the sender');
+
+    const window = queries.mark();
+    const ack = await sendMessage(sender, { chatId, body: 'how much does this cost?' });
+    expect(ack.ok).toBe(true);
+    const statements = window.list();
+    expect(statements.length, statements.join('\n')).toBe(SEND_PATH.length);
+    statements.forEach((statement, index) => expect(statement).toMatch(SEND_PATH[index]!));
+  });
+
+  it('with the recipient online and reporting every message, a send still costs six; receipts cost two per flush', async () => {
+    const { a, b, chatId } = await makeChat();
+    const before = announcements();
+    const [sender, recipient] = await Promise.all([server.connect(a), server.connect(b)]);
+    await waitFor(async () => (announcements() - before >= 2 ? true : undefined), 'presence announcements');
+    const flushes = recordEvents(sender, 'receipt:update', (r) => r.chatId === chatId);
+    // Like the browser: every message that arrives is reported as delivered and read (here without its 300 ms debounce).
+    recipient.on('message:new', (message) => {
+      if (message.chatId === chatId) recipient.emit('receipt:update', { chatId, deliveredSeq: message.seq, readSeq: message.seq });
+    });
+
+    const window = queries.mark();
+    const count = 10;
+    for (let i = 1; i <= count; i++) expect((await sendMessage(sender, { chatId, body: `m${i}` })).ok).toBe(true);
+    await nextEvent(sender, 'receipt:update', (r) => r.chatId === chatId && r.readSeq === count, WAIT_MS);
+    const statements = window.list().filter((statement) => !statement.startsWith('select distinct') && !statement.startsWith('select "users"."hide_last_seen"'));
+
+    const receiptStatements = statements.filter((statement) => statement.includes('chat_members') && !/^select "chats"\."last_seq"/.test(statement));
+    const sendStatements = statements.length - receiptStatements.length;
+    expect(sendStatements, 'six per message, as without receipts').toBe(count * SEND_PATH.length);
+    // One UPDATE … RETURNING and one audience SELECT per flush, however many reports the flush merged.
+    expect(receiptStatements.filter((statement) => statement.startsWith('update chat_members'))).toHaveLength(flushes.length);
+    expect(receiptStatements).toHaveLength(2 * flushes.length);
+    expect(flushes.length).toBeLessThanOrEqual(count);
+    console.info(`[query cost] ${count} messages: ${sendStatements} send statements, ${flushes.length} receipt flushes = ${receiptStatements.length} statements`);
+  });
+});
