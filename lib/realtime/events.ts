@@ -1,6 +1,6 @@
 /**
  * THE contract between browser and server: event maps, payload schemas, DTOs and room names.
- * Imported by both sides, so it holds no server-only code.
+ * Imported by both sides, so it holds nothing that needs Node or the database.
  */
 import { z } from 'zod';
 import { MESSAGE_MAX_LENGTH, type Result } from '@/lib/errors';
