@@ -1,5 +1,6 @@
 import { chatIdOf, expect, test, uniqueSuffix, type Person } from './fixtures';
-import { connectionStatus, listStoredMessages, sessionCookieHeader, tamperWithMessageSends } from './realtime-tools';
+import { connectionStatus, listStoredMessages, sessionCookieHeader } from './realtime-tools';
+import { tamperWithMessageSends } from './socket-frames';
 
 /** The outage the issue prescribes: the browser is offline this long while the person keeps writing. */
 const OUTAGE_MS = 10_000;

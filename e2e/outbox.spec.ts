@@ -1,5 +1,6 @@
 import { chatIdOf, expect, test, uniqueSuffix } from './fixtures';
-import { connectionStatus, controlRealtime, listStoredMessages, readOutbox, sessionCookieHeader } from './realtime-tools';
+import { connectionStatus, listStoredMessages, readOutbox, sessionCookieHeader } from './realtime-tools';
+import { controlRealtime } from './socket-frames';
 
 const PENDING = /^(sending|not-delivered)$/;
 /**

@@ -1,6 +1,7 @@
 import { chatIdOf, expect, test } from './fixtures';
 import { SettingsPage } from './pages/chat-pages';
-import { connectionStatus, controlRealtime, openSocket, sessionCookieHeader } from './realtime-tools';
+import { connectionStatus, openSocket, sessionCookieHeader } from './realtime-tools';
+import { controlRealtime } from './socket-frames';
 
 /**
  * The issue's bounds, with room for Playwright itself: it polls an assertion every 100–1000 ms and each poll is a

@@ -1,6 +1,7 @@
 import { chatIdOf, expect, test, type Person } from './fixtures';
 import { SettingsPage } from './pages/chat-pages';
-import { connectionStatus, controlRealtime } from './realtime-tools';
+import { connectionStatus } from './realtime-tools';
+import { controlRealtime } from './socket-frames';
 
 /** Waits until `watcher`'s open chat shows `person` as gone (their page left; no socket of theirs remains). */
 async function untilGone(watcher: Person, person: Person) {

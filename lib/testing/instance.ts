@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WAIT_MS } from './harness';
+import { readAnnouncedPort } from './ports';
 import type { InstanceOps, InstanceReply, InstanceRequest } from './instance-process';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -60,21 +61,7 @@ export async function startInstance(env: Record<string, string> = {}): Promise<I
     clearTimeout(killer);
   };
 
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`instance printed no port within ${WAIT_MS * 4} ms\n${stderr}`)), WAIT_MS * 4);
-    let stdout = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n').find((candidate) => candidate.startsWith('{"port"'));
-      if (!line) return;
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { port: number }).port);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`instance exited early (code ${code}, signal ${signal})\n${stderr}`));
-    });
-  }).catch(async (error: unknown) => {
+  const port = await readAnnouncedPort(child, 'instance', WAIT_MS * 4, () => stderr).catch(async (error: unknown) => {
     await stop();
     throw error;
   });

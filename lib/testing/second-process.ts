@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WAIT_MS } from './harness';
+import { readAnnouncedPort } from './ports';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -26,21 +27,7 @@ export async function startRealtimeProcess(): Promise<RealtimeProcess> {
     await exited(child);
   };
 
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`realtime process printed no port within ${WAIT_MS * 2} ms\n${stderr}`)), WAIT_MS * 2);
-    let stdout = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n').find((candidate) => candidate.startsWith('{"port"'));
-      if (!line) return;
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { port: number }).port);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`realtime process exited early (code ${code}, signal ${signal})\n${stderr}`));
-    });
-  }).catch(async (error: unknown) => {
+  const port = await readAnnouncedPort(child, 'realtime process', WAIT_MS * 2, () => stderr).catch(async (error: unknown) => {
     await stop();
     throw error;
   });
