@@ -87,10 +87,9 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
     }
   });
 
-  const redisForPresence = getRedis();
   const presence = startPresence(
     io,
-    redisForPresence ? createRedisPresenceStore(redisForPresence.command, getRedisPrefix(env), instanceId) : createMemoryPresenceStore(),
+    redis ? createRedisPresenceStore(redis.command, getRedisPrefix(env), instanceId) : createMemoryPresenceStore(),
   );
   const receipts = createReceiptBuffer(io);
   httpServer.on('close', () => presence.stop());
