@@ -2,6 +2,10 @@
 export type ErrorCode =
   | 'unauthorized'
   | 'not_found'
+  /** A member asked for something only an admin, or only the author, may do. */
+  | 'forbidden'
+  /** The edit window (24 h) of the message has passed. */
+  | 'edit_window_passed'
   | 'invalid_input'
   | 'too_long'
   | 'rate_limited'

@@ -111,10 +111,10 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
                 data-testid="chat-list-item"
                 className={`flex items-center gap-3 px-4 py-3 hover:bg-surface-alt ${active ? 'bg-surface-alt' : ''}`}
               >
-                <Avatar name={chat.peer.displayName} id={chat.peer.id} />
+                <Avatar name={chat.peer!.displayName} id={chat.peer!.id} />
                 <span className="min-w-0 flex-1">
                   <span className="flex items-baseline justify-between gap-2">
-                    <span className="truncate font-medium">{chat.peer.displayName}</span>
+                    <span className="truncate font-medium">{chat.peer!.displayName}</span>
                     <Time iso={chat.lastActivityAt} variant="list" className="shrink-0 text-xs text-muted" />
                   </span>
                   <span className="flex items-center gap-2">

@@ -33,7 +33,7 @@ export function ChatRoom({ chat, me, initialMessages, presence: initialPresence 
   const room = useChatRoom({ chatId: chat.id, meId: me.id, initialMessages });
   const peer = usePeerState(chat, initialPresence);
   const isClient = useIsClient();
-  const names = { [me.id]: me.displayName, [chat.peer.id]: chat.peer.displayName };
+  const names = { [me.id]: me.displayName, [chat.peer!.id]: chat.peer!.displayName };
   const lastTypingStart = useRef(0);
 
   const onTyping = (typing: boolean) => {
@@ -43,22 +43,22 @@ export function ChatRoom({ chat, me, initialMessages, presence: initialPresence 
     socket.emit(typing ? 'typing:start' : 'typing:stop', { chatId: chat.id });
   };
   const subtitle = peer.typing
-    ? `${chat.peer.displayName} is typing…`
+    ? `${chat.peer!.displayName} is typing…`
     : peer.presence.online
       ? 'online'
       : peer.presence.lastSeenAt && isClient
         ? formatLastSeen(peer.presence.lastSeenAt)
-        : `@${chat.peer.username}`;
+        : `@${chat.peer!.username}`;
 
   return (
-    <section aria-label={`Chat with ${chat.peer.displayName}`} className="flex h-full min-h-0 flex-col">
+    <section aria-label={`Chat with ${chat.peer!.displayName}`} className="flex h-full min-h-0 flex-col">
       <header className="flex items-center gap-3 border-b border-line px-3 py-2.5 sm:px-4">
         <Link href="/" aria-label="Back to chats" className="rounded-lg px-2 py-1 text-xl leading-none md:hidden">
           ←
         </Link>
-        <Avatar name={chat.peer.displayName} id={chat.peer.id} />
+        <Avatar name={chat.peer!.displayName} id={chat.peer!.id} />
         <div className="min-w-0">
-          <h1 className="truncate font-semibold">{chat.peer.displayName}</h1>
+          <h1 className="truncate font-semibold">{chat.peer!.displayName}</h1>
           <p className="truncate text-xs text-muted" data-testid="peer-status" aria-live="polite">
             {subtitle}
           </p>

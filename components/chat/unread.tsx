@@ -53,7 +53,7 @@ export function useUnreadTitleAndBadge(total: number) {
 /** A system notification for someone else's message in a chat that is not open and visible, once allowed. */
 export function notifyNewMessage(chat: ChatSummaryDTO | undefined, message: MessageDTO, router: ReturnType<typeof useRouter>) {
   if (!chat || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  const notification = new Notification(chat.peer.displayName, { body: message.body.slice(0, 140), tag: chat.id });
+  const notification = new Notification(chat.peer!.displayName, { body: message.body.slice(0, 140), tag: chat.id });
   notification.onclick = () => {
     window.focus();
     router.push(`/c/${chat.id}`);

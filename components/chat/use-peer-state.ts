@@ -13,7 +13,7 @@ const later = (current: PresenceDTO, next: PresenceDTO) => (next.at >= current.a
 /** The other person in an open chat, live: presence, typing, and how far they got (ticks). */
 export function usePeerState(chat: ChatSummaryDTO, initialPresence: PresenceDTO) {
   const { socket } = useRealtime();
-  const peerId = chat.peer.id;
+  const peerId = chat.peer!.id;
   const [presence, setPresence] = useState(initialPresence);
   const [typing, setTyping] = useState(false);
   const [positions, setPositions] = useState({ deliveredSeq: chat.peerDeliveredSeq, readSeq: chat.peerReadSeq });

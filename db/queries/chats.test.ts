@@ -40,7 +40,7 @@ describe('getMembership', () => {
     const { a, chatId } = await makeChat();
     const outsider = await makeUser();
 
-    expect(await getMembership({ chatId, userId: a.id })).toEqual({ lastSeq: 0 });
+    expect(await getMembership({ chatId, userId: a.id })).toMatchObject({ lastSeq: 0, active: true });
     expect(await getMembership({ chatId, userId: outsider.id })).toBeNull();
     expect(await getMembership({ chatId: randomUUID(), userId: a.id })).toBeNull();
   });
@@ -49,8 +49,8 @@ describe('getMembership', () => {
 describe('getChatSummaryForUser', () => {
   it('shows each member the other person as peer, and nothing to a non-member', async () => {
     const { a, b, chatId } = await makeChat();
-    expect((await getChatSummaryForUser({ chatId, userId: a.id }))?.peer.id).toBe(b.id);
-    expect((await getChatSummaryForUser({ chatId, userId: b.id }))?.peer.id).toBe(a.id);
+    expect((await getChatSummaryForUser({ chatId, userId: a.id }))?.peer?.id).toBe(b.id);
+    expect((await getChatSummaryForUser({ chatId, userId: b.id }))?.peer?.id).toBe(a.id);
     expect(await getChatSummaryForUser({ chatId, userId: (await makeUser()).id })).toBeNull();
   });
 });

@@ -1,9 +1,9 @@
-import { and, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { ChatSummaryDTO } from '@/lib/realtime/events';
+import type { ChatKind, ChatSummaryDTO, MemberRole } from '@/lib/realtime/events';
 import { getDb } from '../index';
 import { chatMembers, chats, messages, users } from '../schema';
-import { toMessageDTO } from './messages';
+import { hydrateMessages, messageColumns } from './messages';
 import { toUserDTO } from './users';
 
 /** One key per unordered pair of users: the unique index on it makes "start chat" race-free. */
@@ -30,73 +30,149 @@ export async function getOrCreateDirectChat(input: { userId: string; peerId: str
   });
 }
 
-/** Null when the chat does not exist or the user is not a member: callers answer both the same way. */
-export async function getMembership(input: { chatId: string; userId: string }): Promise<{ lastSeq: number } | null> {
+/** A current member's view of a chat; null when the chat does not exist or the user is not (or no longer) in it. */
+export async function getMembership(input: { chatId: string; userId: string }): Promise<Membership | null> {
+  const membership = await getReadableMembership(input);
+  return membership && membership.active ? membership : null;
+}
+
+export type Membership = {
+  kind: ChatKind;
+  role: MemberRole;
+  active: boolean;
+  /** The chat's last message number. */
+  lastSeq: number;
+  /** Bumped by edits, deletions and reactions (cache validity). */
+  revision: number;
+  /** The member reads messages numbered in (visibleAfterSeq, visibleUpToSeq]. */
+  visibleAfterSeq: number;
+  visibleUpToSeq: number;
+};
+
+/**
+ * Current and former members: a former member still reads what was sent while they belonged.
+ * Null when the chat does not exist or the user never belonged: callers answer both the same way.
+ */
+export async function getReadableMembership(input: { chatId: string; userId: string }): Promise<Membership | null> {
   const [row] = await getDb()
-    .select({ lastSeq: chats.lastSeq })
+    .select({
+      kind: chats.kind,
+      lastSeq: chats.lastSeq,
+      revision: chats.revision,
+      role: chatMembers.role,
+      visibleAfterSeq: chatMembers.visibleAfterSeq,
+      leftAtSeq: chatMembers.leftAtSeq,
+    })
     .from(chatMembers)
     .innerJoin(chats, eq(chats.id, chatMembers.chatId))
     .where(and(eq(chatMembers.chatId, input.chatId), eq(chatMembers.userId, input.userId)))
     .limit(1);
-  return row ?? null;
+  if (!row) return null;
+  return {
+    kind: row.kind,
+    role: row.role,
+    active: row.leftAtSeq === null,
+    lastSeq: row.lastSeq,
+    revision: row.revision,
+    visibleAfterSeq: row.visibleAfterSeq,
+    visibleUpToSeq: row.leftAtSeq ?? row.lastSeq,
+  };
 }
 
+/** The chats whose live messages the user receives: current memberships only. */
 export async function listChatIdsForUser(userId: string): Promise<string[]> {
-  const rows = await getDb().select({ chatId: chatMembers.chatId }).from(chatMembers).where(eq(chatMembers.userId, userId));
+  const rows = await getDb()
+    .select({ chatId: chatMembers.chatId })
+    .from(chatMembers)
+    .where(and(eq(chatMembers.userId, userId), isNull(chatMembers.leftAtSeq)));
   return rows.map((row) => row.chatId);
 }
 
+/** Current members only. */
 export async function listChatMemberIds(chatId: string): Promise<string[]> {
-  const rows = await getDb().select({ userId: chatMembers.userId }).from(chatMembers).where(eq(chatMembers.chatId, chatId));
+  const rows = await getDb()
+    .select({ userId: chatMembers.userId })
+    .from(chatMembers)
+    .where(and(eq(chatMembers.chatId, chatId), isNull(chatMembers.leftAtSeq)));
   return rows.map((row) => row.userId);
 }
 
 const me = alias(chatMembers, 'me');
 const other = alias(chatMembers, 'other');
-
 const meUser = alias(users, 'me_user');
 
+/** "Muted always" is stored as this far-future time, which every driver and JSON can carry. */
+export const MUTED_FOREVER = new Date('9999-12-31T00:00:00Z');
+
 function summaryQuery(userId: string) {
+  // The last number this member may read: where they left, or the chat's end.
+  const visibleEnd = sql`coalesce(${me.leftAtSeq}, ${chats.lastSeq})`;
+  const unreadFilter = sql`m.chat_id = ${chats.id} and m.seq > greatest(${me.readSeq}, ${me.visibleAfterSeq}) and m.seq <= ${visibleEnd} and m.sender_id <> ${me.userId} and m.kind = 'text'`;
   return getDb()
     .select({
       chat: chats,
       peer: users,
-      lastMessage: messages,
-      me: { readSeq: me.readSeq, markedUnread: me.markedUnread, sendReadReceipts: meUser.sendReadReceipts },
-      other: { deliveredSeq: other.deliveredSeq, readSeq: other.readSeq },
+      lastMessage: messageColumns,
+      me: {
+        readSeq: me.readSeq,
+        markedUnread: me.markedUnread,
+        role: me.role,
+        leftAtSeq: me.leftAtSeq,
+        mutedUntil: me.mutedUntil,
+        archivedAtSeq: me.archivedAtSeq,
+      },
+      memberCount: sql<number>`(select count(*)::int from ${chatMembers} as o where o.chat_id = ${chats.id} and o.left_at_seq is null)`,
+      peerDeliveredSeq: sql<number>`coalesce((select min(o.delivered_seq)::int from ${chatMembers} as o where o.chat_id = ${chats.id} and o.user_id <> ${me.userId} and o.left_at_seq is null), 0)`,
+      // Receipts are reciprocal: who sends none sees none; members who send none are left out of the lowest.
+      peerReadSeq: sql<number | null>`case when ${meUser.sendReadReceipts} then (select min(o.read_seq)::int from ${chatMembers} as o join ${users} as u on u.id = o.user_id where o.chat_id = ${chats.id} and o.user_id <> ${me.userId} and o.left_at_seq is null and u.send_read_receipts) end`,
       // Uses the (chat_id, seq) index; unread runs are short.
-      unreadCount: sql<number>`(select count(*)::int from ${messages} as unread where unread.chat_id = ${chats.id} and unread.seq > ${me.readSeq} and unread.sender_id <> ${me.userId})`,
+      unreadCount: sql<number>`(select count(*)::int from ${messages} as m where ${unreadFilter})`,
+      unreadMentionCount: sql<number>`(select count(*)::int from ${messages} as m where ${unreadFilter} and ${me.userId} = any(m.mention_ids))`,
     })
     .from(me)
     .innerJoin(chats, eq(chats.id, me.chatId))
     .innerJoin(meUser, eq(meUser.id, me.userId))
-    .innerJoin(other, and(eq(other.chatId, chats.id), ne(other.userId, me.userId)))
-    .innerJoin(users, eq(users.id, other.userId))
-    .leftJoin(messages, and(eq(messages.chatId, chats.id), eq(messages.seq, chats.lastSeq)))
+    // The other person of a 1:1 chat; groups have none.
+    .leftJoin(other, and(eq(other.chatId, chats.id), ne(other.userId, me.userId), eq(chats.kind, 'direct')))
+    .leftJoin(users, eq(users.id, other.userId))
+    .leftJoin(messages, and(eq(messages.chatId, chats.id), eq(messages.seq, visibleEnd)))
     .$dynamic()
     .where(eq(me.userId, userId));
 }
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['execute']>>[number];
 
-const toChatSummaryDTO = (row: SummaryRow): ChatSummaryDTO => ({
-  id: row.chat.id,
-  peer: toUserDTO(row.peer),
-  lastMessage: row.lastMessage ? toMessageDTO(row.lastMessage) : null,
-  lastActivityAt: (row.chat.lastMessageAt ?? row.chat.createdAt).toISOString(),
-  unreadCount: row.unreadCount,
-  markedUnread: row.me.markedUnread,
-  myReadSeq: row.me.readSeq,
-  peerDeliveredSeq: row.other.deliveredSeq,
-  peerReadSeq: row.me.sendReadReceipts && row.peer.sendReadReceipts ? row.other.readSeq : null,
-});
+async function toChatSummaryDTOs(rows: SummaryRow[]): Promise<ChatSummaryDTO[]> {
+  const lastMessages = await hydrateMessages(rows.flatMap((row) => (row.lastMessage ? [row.lastMessage] : [])));
+  const lastById = new Map(lastMessages.map((message) => [message.id, message]));
+  const now = Date.now();
+  return rows.map((row) => ({
+    id: row.chat.id,
+    kind: row.chat.kind,
+    title: row.chat.kind === 'group' ? (row.chat.title ?? '') : (row.peer?.displayName ?? ''),
+    peer: row.peer ? toUserDTO(row.peer) : null,
+    memberCount: row.memberCount,
+    myRole: row.me.role,
+    active: row.me.leftAtSeq === null,
+    mutedUntil: row.me.mutedUntil && row.me.mutedUntil.getTime() > now ? row.me.mutedUntil.toISOString() : null,
+    archived: row.me.archivedAtSeq !== null && row.chat.lastSeq <= row.me.archivedAtSeq,
+    unreadMentionCount: row.unreadMentionCount,
+    lastMessage: row.lastMessage ? (lastById.get(row.lastMessage.id) ?? null) : null,
+    lastActivityAt: (row.chat.lastMessageAt ?? row.chat.createdAt).toISOString(),
+    unreadCount: row.unreadCount,
+    markedUnread: row.me.markedUnread,
+    myReadSeq: row.me.readSeq,
+    peerDeliveredSeq: row.peerDeliveredSeq,
+    peerReadSeq: row.peerReadSeq,
+  }));
+}
 
 /** Every chat of the user, newest activity first. */
 export async function listChatsForUser(userId: string, limit = 200): Promise<ChatSummaryDTO[]> {
   const rows = await summaryQuery(userId)
     .orderBy(desc(sql`coalesce(${chats.lastMessageAt}, ${chats.createdAt})`))
     .limit(limit);
-  return rows.map(toChatSummaryDTO);
+  return toChatSummaryDTOs(rows);
 }
 
 /** The chat as `userId` sees it in their list, or null for a non-member. */
@@ -104,5 +180,5 @@ export async function getChatSummaryForUser(input: { chatId: string; userId: str
   const [row] = await summaryQuery(input.userId)
     .where(and(eq(me.userId, input.userId), eq(chats.id, input.chatId)))
     .limit(1);
-  return row ? toChatSummaryDTO(row) : null;
+  return row ? ((await toChatSummaryDTOs([row]))[0] ?? null) : null;
 }

@@ -27,7 +27,7 @@ describe('insertMessage', () => {
     expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
     expect(results[0]!.message.seq).toBe(1);
     expect(await storedSeqs(chatId)).toEqual([1]);
-    expect(await getMembership({ chatId, userId: a.id })).toEqual({ lastSeq: 1 });
+    expect(await getMembership({ chatId, userId: a.id })).toMatchObject({ lastSeq: 1, active: true });
   });
 
   it('keeps the same clientId from different senders apart', async () => {

@@ -8,10 +8,11 @@ import {
   type RecentMessagesCache,
 } from '@/lib/cache/recent-messages';
 import { getRedisPrefix } from '@/lib/env';
+import { makeMessageDTO } from '@/lib/testing/message-fixture';
 import { RECENT_MESSAGES, type MessageDTO } from '@/lib/realtime/events';
 
 function message(chatId: string, seq: number): MessageDTO {
-  return {
+  return makeMessageDTO({
     id: randomUUID(),
     chatId,
     seq,
@@ -19,7 +20,7 @@ function message(chatId: string, seq: number): MessageDTO {
     clientId: randomUUID(),
     body: `message ${seq}`,
     createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, seq)).toISOString(),
-  };
+  });
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);

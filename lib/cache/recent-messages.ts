@@ -4,7 +4,7 @@ import { getRedisPrefix } from '@/lib/env';
 import { logger } from '@/lib/logger';
 import { getRedis } from '@/lib/redis';
 import { listRecentMessages } from '@/db/queries/messages';
-import { RECENT_MESSAGES, type MessageDTO } from '@/lib/realtime/events';
+import { RECENT_MESSAGES, type MessageDTO, type SystemEvent } from '@/lib/realtime/events';
 
 /** The newest messages of each chat, oldest first. Postgres stays the source of truth. */
 export interface RecentMessagesCache {
@@ -16,13 +16,24 @@ export interface RecentMessagesCache {
   replace(chatId: string, messages: MessageDTO[]): Promise<void>;
 }
 
+// Only ever written by this module from a MessageDTO; checked on the way back all the same.
 const messageSchema = z.object({
   id: z.string(),
   chatId: z.string(),
   seq: z.number().int(),
   senderId: z.string(),
   clientId: z.string(),
+  kind: z.enum(['text', 'system']),
   body: z.string(),
+  event: z.custom<SystemEvent>((value) => typeof value === 'object').nullable(),
+  replyTo: z
+    .object({ id: z.string(), seq: z.number().int(), senderId: z.string(), snippet: z.string(), deleted: z.boolean() })
+    .nullable(),
+  mentionIds: z.array(z.string()),
+  editedAt: z.string().nullable(),
+  deleted: z.boolean(),
+  reactions: z.array(z.object({ emoji: z.string(), userIds: z.array(z.string()) })),
+  version: z.number().int(),
   createdAt: z.string(),
 });
 

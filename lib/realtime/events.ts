@@ -7,6 +7,24 @@ import { MESSAGE_MAX_LENGTH, type Result } from '@/lib/errors';
 
 export type UserDTO = { id: string; username: string; displayName: string };
 
+export type ChatKind = 'direct' | 'group';
+export type MemberRole = 'member' | 'admin';
+export type MessageKind = 'text' | 'system';
+
+/** What a system line in a group says happened; names are looked up by the client. */
+export type SystemEvent =
+  | { type: 'group_created'; actorId: string; title: string }
+  | { type: 'members_added'; actorId: string; userIds: string[] }
+  | { type: 'member_removed'; actorId: string; userId: string }
+  | { type: 'member_left'; actorId: string }
+  | { type: 'group_renamed'; actorId: string; title: string }
+  | { type: 'admin_granted'; actorId: string; userId: string };
+
+export type ReactionDTO = { emoji: string; userIds: string[] };
+
+/** The quoted original of a reply, as it is now (edited or deleted originals show so). */
+export type ReplyPreviewDTO = { id: string; seq: number; senderId: string; snippet: string; deleted: boolean };
+
 export type MessageDTO = {
   id: string;
   chatId: string;
@@ -14,20 +32,54 @@ export type MessageDTO = {
   seq: number;
   senderId: string;
   clientId: string;
+  kind: MessageKind;
+  /** '' when deleted and for system lines. */
   body: string;
+  event: SystemEvent | null;
+  replyTo: ReplyPreviewDTO | null;
+  mentionIds: string[];
+  editedAt: string | null;
+  deleted: boolean;
+  /** In order of first reaction. */
+  reactions: ReactionDTO[];
+  /** Bumped by every edit, deletion and reaction: of two copies of one message, keep the higher. */
+  version: number;
   createdAt: string;
+};
+
+/** A member of a chat as the others see them; former members stay listed (active false) for old messages. */
+export type MemberDTO = UserDTO & {
+  role: MemberRole;
+  active: boolean;
+  deliveredSeq: number;
+  /** Null when either side turned read receipts off. */
+  readSeq: number | null;
 };
 
 export type ChatSummaryDTO = {
   id: string;
-  peer: UserDTO;
+  kind: ChatKind;
+  /** The group's name, or the other person's display name. */
+  title: string;
+  /** The other person of a 1:1 chat; null for groups. */
+  peer: UserDTO | null;
+  /** Current members, me included. */
+  memberCount: number;
+  myRole: MemberRole;
+  /** False once I left or was removed: the history up to then stays readable, nothing more. */
+  active: boolean;
+  /** ISO time, or null when not muted; far future (year 9999) for "always". */
+  mutedUntil: string | null;
+  archived: boolean;
+  /** Unread messages that mention me: they notify even when the chat is muted. */
+  unreadMentionCount: number;
   lastMessage: MessageDTO | null;
   lastActivityAt: string;
   /** Messages from others after my read position. */
   unreadCount: number;
   markedUnread: boolean;
   myReadSeq: number;
-  /** The other member's positions (readSeq null when either side turned read receipts off). */
+  /** The other members' positions, the lowest of them in a group (readSeq null when receipts are off). */
   peerDeliveredSeq: number;
   peerReadSeq: number | null;
 };
@@ -43,7 +95,26 @@ export const messageBodySchema = z
   .refine((body) => characterCount(body) <= MESSAGE_MAX_LENGTH, { message: 'too_long' });
 
 export const chatJoinSchema = z.object({ chatId: z.uuid() });
-export const messageSendSchema = z.object({ chatId: z.uuid(), clientId: z.uuid(), body: messageBodySchema });
+export const messageSendSchema = z.object({
+  chatId: z.uuid(),
+  clientId: z.uuid(),
+  body: messageBodySchema,
+  replyToId: z.uuid().optional(),
+});
+export const messageEditSchema = z.object({ chatId: z.uuid(), messageId: z.uuid(), body: messageBodySchema });
+export const messageDeleteSchema = z.object({ chatId: z.uuid(), messageId: z.uuid() });
+/** One emoji (a single grapheme, RGI sequences included), nothing else. */
+export const emojiSchema = z
+  .string()
+  .max(32)
+  .refine((value) => new RegExp('^\\p{RGI_Emoji}$', 'v').test(value), { message: 'not_emoji' });
+export const reactionToggleSchema = z.object({ chatId: z.uuid(), messageId: z.uuid(), emoji: emojiSchema });
+/** Own messages can be edited for this long after sending. */
+export const EDIT_WINDOW_MS = 24 * 60 * 60_000;
+export const GROUP_MAX_MEMBERS = 256;
+export const GROUP_TITLE_MAX_LENGTH = 100;
+/** The quick set under a message; any other emoji comes from the picker. */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
 export const messageSyncSchema = z.object({ chatId: z.uuid(), afterSeq: z.number().int().min(0).max(2_147_483_647) });
 
 export const typingSchema = z.object({ chatId: z.uuid() });
@@ -54,6 +125,9 @@ export type ReceiptPayload = z.infer<typeof receiptSchema>;
 export type ChatJoinPayload = z.infer<typeof chatJoinSchema>;
 export type MessageSendPayload = z.infer<typeof messageSendSchema>;
 export type MessageSyncPayload = z.infer<typeof messageSyncSchema>;
+export type MessageEditPayload = z.infer<typeof messageEditSchema>;
+export type MessageDeletePayload = z.infer<typeof messageDeleteSchema>;
+export type ReactionTogglePayload = z.infer<typeof reactionToggleSchema>;
 
 /** A page of messages after a sequence number; `hasMore` says to ask again from the last one. */
 /** Online now, or when last seen (null when hidden by either side's privacy setting, or never seen). */
@@ -83,6 +157,12 @@ export interface ClientToServerEvents {
   'chat:join': (payload: ChatJoinPayload, ack: Ack<{ lastSeq: number }>) => void;
   'message:send': (payload: MessageSendPayload, ack: Ack<MessageDTO>) => void;
   'message:sync': (payload: MessageSyncPayload, ack: Ack<SyncPage>) => void;
+  /** Own text messages, within EDIT_WINDOW_MS; answers the updated message. */
+  'message:edit': (payload: MessageEditPayload, ack: Ack<MessageDTO>) => void;
+  /** Own messages, for everyone: the text is erased from Postgres and the cache. */
+  'message:delete': (payload: MessageDeletePayload, ack: Ack<MessageDTO>) => void;
+  /** Adds my reaction with this emoji, or removes it if I had it. */
+  'reaction:toggle': (payload: ReactionTogglePayload, ack: Ack<MessageDTO>) => void;
   /** Throttled by the client (one every 2 s while typing); never stored. */
   'typing:start': (payload: { chatId: string }) => void;
   'typing:stop': (payload: { chatId: string }) => void;
@@ -92,6 +172,10 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
   'message:new': (message: MessageDTO) => void;
+  /** An edit, deletion or reaction change: the whole message as it is now (keep the higher version). */
+  'message:updated': (message: MessageDTO) => void;
+  /** Members, name, roles, or my own mute/archive changed: the chat as this user now sees it. */
+  'chat:updated': (chat: ChatSummaryDTO) => void;
   /** Sent to each member's user room, shaped for that member (peer = the other person). */
   'chat:created': (chat: ChatSummaryDTO) => void;
   /** Live delivery may have had a gap (Redis was away): re-read the list and catch up on open chats. */

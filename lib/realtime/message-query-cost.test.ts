@@ -34,7 +34,7 @@ const announcements = () => queries.statements.filter((statement) => statement.s
 
 /** The shapes of the hot path's statements, in order. */
 const SEND_PATH = [
-  /^select "chats"\."last_seq" from "chat_members" inner join "chats"/, // 1. membership
+  /^select "chats"\."kind", "chats"\."last_seq", .* from "chat_members" inner join "chats"/, // 1. membership
   /^select .* from "messages" where \(.*"client_id" = \$3\)/, // 2. stored before under this client id?
   /^begin$/,
   /^update "chats" set "last_seq" = "chats"\."last_seq" \+ 1/, // 3. next number, row lock until commit
@@ -74,7 +74,7 @@ describe('statements per message', () => {
     await nextEvent(sender, 'receipt:update', (r) => r.chatId === chatId && r.readSeq === count, WAIT_MS);
     const statements = window.list().filter((statement) => !statement.startsWith('select distinct') && !statement.startsWith('select "users"."hide_last_seen"'));
 
-    const receiptStatements = statements.filter((statement) => statement.includes('chat_members') && !/^select "chats"\."last_seq"/.test(statement));
+    const receiptStatements = statements.filter((statement) => statement.includes('chat_members') && !SEND_PATH[0]!.test(statement));
     const sendStatements = statements.length - receiptStatements.length;
     expect(sendStatements, 'six per message, as without receipts').toBe(count * SEND_PATH.length);
     // One UPDATE … RETURNING and one audience SELECT per flush, however many reports the flush merged.

@@ -1,9 +1,11 @@
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import type { MessageDTO } from './events';
+import { makeMessageDTO } from '@/lib/testing/message-fixture';
 import { contiguousEnd, mergeMessages, newClientId } from './messages';
 
-const message = (seq: number, body = `m${seq}`): MessageDTO => ({
+const message = (seq: number, body = `m${seq}`): MessageDTO =>
+  makeMessageDTO({
   id: `id-${seq}`,
   chatId: 'chat',
   seq,
@@ -11,7 +13,7 @@ const message = (seq: number, body = `m${seq}`): MessageDTO => ({
   clientId: `client-${seq}`,
   body,
   createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, seq)).toISOString(),
-});
+  });
 const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const list = (...seqs: number[]) => seqs.map((seq) => message(seq));
 const seqsOf = (messages: MessageDTO[]) => messages.map((m) => m.seq);

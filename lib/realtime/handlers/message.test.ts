@@ -44,7 +44,23 @@ describe('message:send', () => {
 
     expect(ack).toEqual({
       ok: true,
-      data: { id: expect.any(String), chatId, seq: 1, senderId: a.id, clientId, body: 'hello', createdAt: expect.any(String) },
+      data: {
+        id: expect.any(String),
+        chatId,
+        seq: 1,
+        senderId: a.id,
+        clientId,
+        kind: 'text',
+        body: 'hello',
+        event: null,
+        replyTo: null,
+        mentionIds: [],
+        editedAt: null,
+        deleted: false,
+        reactions: [],
+        version: 0,
+        createdAt: expect.any(String),
+      },
     });
     expect(ack.ok && isIsoDate(ack.data.createdAt)).toBe(true);
   });

@@ -22,14 +22,14 @@ const loadChat = cache(async (rawChatId: string) => {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { chat } = await loadChat((await params).chatId);
-  return { title: chat.peer.displayName };
+  return { title: chat.peer!.displayName };
 }
 
 export default async function ChatPage({ params }: Props) {
   const { user, chat } = await loadChat((await params).chatId);
   const [messages, presence] = await Promise.all([
     getRecentMessages({ chatId: chat.id, lastSeq: chat.lastMessage?.seq ?? 0 }),
-    getPresence(user.id, chat.peer.id),
+    getPresence(user.id, chat.peer!.id),
   ]);
   return <ChatRoom key={chat.id} chat={chat} me={user} initialMessages={messages} presence={presence} />;
 }
