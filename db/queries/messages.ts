@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { TransactionRollbackError } from 'drizzle-orm';
-import type { MessageDTO, ReactionDTO, ReplyPreviewDTO } from '@/lib/realtime/events';
+import { GROUP_MAX_MEMBERS, type MessageDTO, type ReactionDTO, type ReplyPreviewDTO } from '@/lib/realtime/events';
+import { parseMentionNames } from '@/lib/realtime/messages';
 import { getDb } from '../index';
 import { chats, messageReactions, messages, type Message } from '../schema';
 
@@ -86,12 +87,34 @@ export async function hydrateMessages(rows: MessageRow[]): Promise<MessageDTO[]>
 export { messageColumns };
 
 export async function getMessageById(input: { chatId: string; messageId: string }): Promise<MessageDTO | null> {
+  const row = await getMessageRow(input);
+  return row ? ((await hydrateMessages([row]))[0] ?? null) : null;
+}
+
+/** The stored row (no reactions, no quote): for checks before a reply or a change. */
+export async function getMessageRow(input: { chatId: string; messageId: string }): Promise<MessageRow | null> {
   const [row] = await getDb()
     .select(messageColumns)
     .from(messages)
     .where(and(eq(messages.chatId, input.chatId), eq(messages.id, input.messageId)))
     .limit(1);
-  return row ? ((await hydrateMessages([row]))[0] ?? null) : null;
+  return row ?? null;
+}
+
+/**
+ * The ids of the chat's current members (not the author) named as @username in `body`, computed by Postgres
+ * inside the statement that stores the body: mentions cost the send path no extra statement. A name that is
+ * not a current member is not a mention.
+ */
+export function mentionIdsFor(input: { chatId: string; authorId: string; body: string }): SQL {
+  const names = parseMentionNames(input.body).slice(0, GROUP_MAX_MEMBERS);
+  if (names.length === 0) return sql`'{}'::uuid[]`;
+  return sql`coalesce((select array_agg(cm.user_id order by cm.user_id) from chat_members cm join users u on u.id = cm.user_id
+    where cm.chat_id = ${input.chatId} and cm.left_at_seq is null and cm.user_id <> ${input.authorId}
+    and u.username in (${sql.join(
+      names.map((name) => sql`${name}`),
+      sql`, `,
+    )})), '{}'::uuid[])`;
 }
 
 async function getMessageByClientId(input: { chatId: string; senderId: string; clientId: string }): Promise<MessageRow | null> {
@@ -107,16 +130,24 @@ async function getMessageByClientId(input: { chatId: string; senderId: string; c
  * Stores a message once per (chat, sender, clientId) and gives it the chat's next number.
  * The chat row lock taken by the increment is held until commit, so numbers follow commit order
  * and have no gaps: a duplicate rolls the increment back.
+ * `replyTo` is the original, already read (and checked readable) by the caller: it becomes the quote.
  */
 export async function insertMessage(input: {
   chatId: string;
   senderId: string;
   clientId: string;
   body: string;
+  replyTo?: MessageRow;
 }): Promise<{ message: MessageDTO; created: boolean }> {
-  const existing = await getMessageByClientId(input);
+  const { replyTo, ...key } = input;
+  const existing = await getMessageByClientId(key);
   if (existing) return { message: (await hydrateMessages([existing]))[0]!, created: false };
-  // A new message has no reactions yet: only a reply costs one more read, for its quote.
+  const values = {
+    ...key,
+    replyToId: replyTo?.id ?? null,
+    mentionIds: mentionIdsFor({ chatId: input.chatId, authorId: input.senderId, body: input.body }),
+  };
+  // A new message has no reactions yet, and the caller read the quote: no read after the insert.
   try {
     const inserted = await getDb().transaction(async (tx) => {
       const [chat] = await tx
@@ -127,50 +158,70 @@ export async function insertMessage(input: {
       if (!chat) throw new Error('insertMessage: chat vanished');
       const [row] = await tx
         .insert(messages)
-        .values({ ...input, seq: chat.seq })
+        .values({ ...values, seq: chat.seq })
         .onConflictDoNothing({ target: [messages.chatId, messages.senderId, messages.clientId] })
         .returning(messageColumns);
       if (!row) tx.rollback(); // a concurrent retry of the same send won the race
       return row!;
     });
-    const message = inserted.replyToId ? (await hydrateMessages([inserted]))[0]! : toMessageDTO(inserted);
-    return { message, created: true };
+    return { message: toMessageDTO(inserted, { replyTo: replyTo ? toReplyPreview(replyTo) : null }), created: true };
   } catch (error) {
     if (!(error instanceof TransactionRollbackError)) throw error;
-    const winner = await getMessageByClientId(input);
+    const winner = await getMessageByClientId(key);
     if (!winner) throw new Error('insertMessage: duplicate vanished');
     return { message: (await hydrateMessages([winner]))[0]!, created: false };
   }
 }
 
+/** A member's window: messages numbered in (afterSeq, upToSeq]; no upToSeq for a current member. */
+export type SeqWindow = { afterSeq?: number; upToSeq?: number };
+
+const inWindow = (window: SeqWindow) => [
+  window.afterSeq ? gt(messages.seq, window.afterSeq) : undefined,
+  window.upToSeq !== undefined ? lte(messages.seq, window.upToSeq) : undefined,
+];
+
 /** The newest `limit` messages, oldest first. */
-export async function listRecentMessages(input: { chatId: string; limit: number }): Promise<MessageDTO[]> {
+export async function listRecentMessages(input: { chatId: string; limit: number } & SeqWindow): Promise<MessageDTO[]> {
   const rows = await getDb()
     .select(messageColumns)
     .from(messages)
-    .where(eq(messages.chatId, input.chatId))
+    .where(and(eq(messages.chatId, input.chatId), ...inWindow(input)))
     .orderBy(desc(messages.seq))
     .limit(input.limit);
   return hydrateMessages(rows.reverse());
 }
 
-/** Up to `limit` messages numbered below `beforeSeq`, oldest first: one page of older history. */
-export async function listMessagesBefore(input: { chatId: string; beforeSeq: number; limit: number }): Promise<MessageDTO[]> {
+/** Bumped by every edit, deletion and reaction; null for a chat that does not exist. */
+export async function getChatRevision(chatId: string): Promise<number | null> {
+  const [chat] = await getDb().select({ revision: chats.revision }).from(chats).where(eq(chats.id, chatId)).limit(1);
+  return chat?.revision ?? null;
+}
+
+/** The chat's revision, then its newest messages: read in this order, the list is never older than the revision. */
+export async function listRecentMessagesWithRevision(input: { chatId: string; limit: number }): Promise<{ messages: MessageDTO[]; revision: number } | null> {
+  const revision = await getChatRevision(input.chatId);
+  if (revision === null) return null;
+  return { messages: await listRecentMessages(input), revision };
+}
+
+/** Up to `limit` messages numbered below `beforeSeq` (and inside the window), oldest first: one page of older history. */
+export async function listMessagesBefore(input: { chatId: string; beforeSeq: number; limit: number } & SeqWindow): Promise<MessageDTO[]> {
   const rows = await getDb()
     .select(messageColumns)
     .from(messages)
-    .where(and(eq(messages.chatId, input.chatId), lt(messages.seq, input.beforeSeq)))
+    .where(and(eq(messages.chatId, input.chatId), lt(messages.seq, input.beforeSeq), ...inWindow(input)))
     .orderBy(desc(messages.seq))
     .limit(input.limit);
   return hydrateMessages(rows.reverse());
 }
 
-/** Up to `limit` messages numbered above `afterSeq`, oldest first: what a reconnecting client missed. */
-export async function listMessagesAfter(input: { chatId: string; afterSeq: number; limit: number }): Promise<MessageDTO[]> {
+/** Up to `limit` messages numbered above `afterSeq` (and up to `upToSeq`), oldest first: what a reconnecting client missed. */
+export async function listMessagesAfter(input: { chatId: string; afterSeq: number; upToSeq?: number; limit: number }): Promise<MessageDTO[]> {
   const rows = await getDb()
     .select(messageColumns)
     .from(messages)
-    .where(and(eq(messages.chatId, input.chatId), gt(messages.seq, input.afterSeq)))
+    .where(and(eq(messages.chatId, input.chatId), ...inWindow(input)))
     .orderBy(asc(messages.seq))
     .limit(input.limit);
   return hydrateMessages(rows);

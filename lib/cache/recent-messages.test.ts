@@ -60,7 +60,7 @@ function describeCache(name: string, makeCache: () => RecentMessagesCache, store
       const pushed = range(1, 30).map((seq) => message(chatId, seq));
       for (const m of pushed) await cache.push(m);
 
-      expect(await cache.read(chatId)).toEqual(pushed.slice(-RECENT_MESSAGES));
+      expect(await cache.read(chatId)).toEqual({ messages: pushed.slice(-RECENT_MESSAGES), revision: 0 });
       if (storedLength) expect(await storedLength(chatId)).toBe(RECENT_MESSAGES);
     });
 
@@ -70,19 +70,31 @@ function describeCache(name: string, makeCache: () => RecentMessagesCache, store
       await cache.push(message(one, 1));
 
       expect(await cache.read(two)).toBeNull();
-      expect((await cache.read(one))?.map((m) => m.chatId)).toEqual([one]);
+      expect((await cache.read(one))?.messages.map((m) => m.chatId)).toEqual([one]);
     });
 
-    it('replace() keeps the newest 25 of what it is given; replace([]) empties the chat', async () => {
+    it('replace() keeps the newest 25 of what it is given with its revision; replace([]) empties the chat', async () => {
       const cache = makeCache();
       const chatId = randomUUID();
       await cache.push(message(chatId, 99));
       const fresh = range(1, 30).map((seq) => message(chatId, seq));
 
-      await cache.replace(chatId, fresh);
-      expect(await cache.read(chatId)).toEqual(fresh.slice(-RECENT_MESSAGES));
-      await cache.replace(chatId, []);
+      await cache.replace(chatId, fresh, 7);
+      expect(await cache.read(chatId)).toEqual({ messages: fresh.slice(-RECENT_MESSAGES), revision: 7 });
+      await cache.replace(chatId, [], 8);
       expect(await cache.read(chatId)).toBeNull();
+    });
+
+    it('push() keeps the revision of the list it appends to; a new list starts at revision 0', async () => {
+      const cache = makeCache();
+      const chatId = randomUUID();
+      await cache.replace(chatId, [message(chatId, 1)], 3);
+      await cache.push(message(chatId, 2));
+      expect(await cache.read(chatId)).toMatchObject({ revision: 3 });
+
+      await cache.replace(chatId, [], 3);
+      await cache.push(message(chatId, 3));
+      expect(await cache.read(chatId)).toMatchObject({ revision: 0 });
     });
   });
 }
@@ -122,6 +134,12 @@ describe.skipIf(!process.env.REDIS_URL)('createRedisRecentMessages (real Redis, 
   });
 
   describeCache('contract', () => createRedisRecentMessages(redis, prefix), (chatId) => redis.llen(key(chatId)));
+
+  it('reads a list written before revisions were stored with revision null, which matches no chat', async () => {
+    const chatId = randomUUID();
+    await redis.rpush(key(chatId), JSON.stringify(message(chatId, 1)));
+    expect(await createRedisRecentMessages(redis, prefix).read(chatId)).toMatchObject({ revision: null });
+  });
 
   it('fails read() on an entry that is not a MessageDTO, so callers treat it as a miss', async () => {
     const chatId = randomUUID();

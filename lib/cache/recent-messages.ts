@@ -3,17 +3,27 @@ import { z } from 'zod';
 import { getRedisPrefix } from '@/lib/env';
 import { logger } from '@/lib/logger';
 import { getRedis } from '@/lib/redis';
-import { listRecentMessages } from '@/db/queries/messages';
+import type { Membership } from '@/db/queries/chats';
+import { getChatRevision, listMessagesBefore, listRecentMessages, listRecentMessagesWithRevision } from '@/db/queries/messages';
 import { RECENT_MESSAGES, type MessageDTO, type SystemEvent } from '@/lib/realtime/events';
+
+/**
+ * A chat's cached list and the chats.revision it was read at. Edits, deletions and reactions bump the revision:
+ * a list made at another revision than the reader's may hold an old text, and counts as a miss.
+ */
+export type CachedList = { messages: MessageDTO[]; revision: number | null };
 
 /** The newest messages of each chat, oldest first. Postgres stays the source of truth. */
 export interface RecentMessagesCache {
-  /** Appends one message and trims the list to the newest RECENT_MESSAGES. */
+  /**
+   * Appends one new message and trims the list to the newest RECENT_MESSAGES. A list that did not exist gets
+   * revision 0: it holds only new messages, which are current unless the chat was ever changed (revision > 0).
+   */
   push(message: MessageDTO): Promise<void>;
-  /** The cached messages in push order, or null when nothing is cached for the chat. */
-  read(chatId: string): Promise<MessageDTO[] | null>;
-  /** Replaces the chat's list, after a miss was served from Postgres. */
-  replace(chatId: string, messages: MessageDTO[]): Promise<void>;
+  /** The cached messages in push order with their revision (null if none was stored), or null when nothing is cached. */
+  read(chatId: string): Promise<CachedList | null>;
+  /** Replaces the chat's list and its revision in one step; an empty list removes both. */
+  replace(chatId: string, messages: MessageDTO[], revision: number): Promise<void>;
 }
 
 // Only ever written by this module from a MessageDTO; checked on the way back all the same.
@@ -39,45 +49,62 @@ const messageSchema = z.object({
 
 export function createRedisRecentMessages(redis: Redis, prefix: string): RecentMessagesCache {
   const key = (chatId: string) => `${prefix}chat:${chatId}:recent`;
+  const revisionKey = (chatId: string) => `${prefix}chat:${chatId}:recent:revision`;
+  /** MULTI answers [error, result] per command; a failed command fails the whole operation. */
+  const results = (replies: [Error | null, unknown][] | null) => {
+    if (!replies) throw new Error('recent cache: transaction aborted');
+    for (const [error] of replies) if (error) throw error;
+    return replies.map(([, result]) => result);
+  };
   return {
     async push(message) {
       // Push and trim in one MULTI, so no reader ever sees more than RECENT_MESSAGES.
-      await redis.multi().rpush(key(message.chatId), JSON.stringify(message)).ltrim(key(message.chatId), -RECENT_MESSAGES, -1).exec();
+      const { chatId } = message;
+      results(
+        await redis.multi().rpush(key(chatId), JSON.stringify(message)).ltrim(key(chatId), -RECENT_MESSAGES, -1).set(revisionKey(chatId), 0, 'NX').exec(),
+      );
     },
     async read(chatId) {
-      const raw = await redis.lrange(key(chatId), 0, -1);
+      const [raw, revision] = results(await redis.multi().lrange(key(chatId), 0, -1).get(revisionKey(chatId)).exec()) as [string[], string | null];
       if (raw.length === 0) return null;
-      return raw.map((entry) => messageSchema.parse(JSON.parse(entry)));
+      return {
+        messages: raw.map((entry) => messageSchema.parse(JSON.parse(entry))),
+        revision: revision === null ? null : z.coerce.number().int().parse(revision),
+      };
     },
-    async replace(chatId, messages) {
-      const tx = redis.multi().del(key(chatId));
-      if (messages.length > 0) tx.rpush(key(chatId), ...messages.slice(-RECENT_MESSAGES).map((m) => JSON.stringify(m)));
-      await tx.exec();
+    async replace(chatId, messages, revision) {
+      // List and revision change together: no reader sees a new list with an old revision or the reverse.
+      const tx = redis.multi().del(key(chatId), revisionKey(chatId));
+      if (messages.length > 0) {
+        tx.rpush(key(chatId), ...messages.slice(-RECENT_MESSAGES).map((m) => JSON.stringify(m))).set(revisionKey(chatId), revision);
+      }
+      results(await tx.exec());
     },
   };
 }
 
 /** The same interface in process memory, for a single instance without Redis. Holds at most `maxChats` chats (LRU). */
 export function createMemoryRecentMessages(maxChats = 10_000): RecentMessagesCache {
-  const lists = new Map<string, MessageDTO[]>();
-  const touch = (chatId: string, list: MessageDTO[]) => {
+  const lists = new Map<string, { messages: MessageDTO[]; revision: number }>();
+  const touch = (chatId: string, entry: { messages: MessageDTO[]; revision: number }) => {
     lists.delete(chatId);
-    lists.set(chatId, list);
+    lists.set(chatId, entry);
     if (lists.size > maxChats) lists.delete(lists.keys().next().value!);
   };
   return {
     async push(message) {
-      touch(message.chatId, [...(lists.get(message.chatId) ?? []), message].slice(-RECENT_MESSAGES));
+      const entry = lists.get(message.chatId);
+      touch(message.chatId, { messages: [...(entry?.messages ?? []), message].slice(-RECENT_MESSAGES), revision: entry?.revision ?? 0 });
     },
     async read(chatId) {
-      const list = lists.get(chatId);
-      if (!list) return null;
-      touch(chatId, list);
-      return [...list];
+      const entry = lists.get(chatId);
+      if (!entry) return null;
+      touch(chatId, entry);
+      return { messages: [...entry.messages], revision: entry.revision };
     },
-    async replace(chatId, messages) {
+    async replace(chatId, messages, revision) {
       if (messages.length === 0) lists.delete(chatId);
-      else touch(chatId, messages.slice(-RECENT_MESSAGES));
+      else touch(chatId, { messages: messages.slice(-RECENT_MESSAGES), revision });
     },
   };
 }
@@ -103,11 +130,26 @@ export function getRecentMessagesCache(): RecentMessagesCache {
   return globalForCache.parleyRecentMessages;
 }
 
+/** Rewrites a chat's list from Postgres at the revision read before it (the list is never older than its label). */
+async function refreshList(cache: RecentMessagesCache, chatId: string): Promise<void> {
+  const fresh = await listRecentMessagesWithRevision({ chatId, limit: RECENT_MESSAGES });
+  if (fresh) await cache.replace(chatId, fresh.messages, fresh.revision);
+}
+
+/**
+ * After an edit, deletion or reaction committed: rebuild the chat's list so it serves the change (and a deleted
+ * text leaves Redis). Best effort: on failure the chat is queued for repair, and readers refuse the old list
+ * anyway, since its revision is no longer the chat's.
+ */
+export async function refreshRecentMessages(chatId: string): Promise<void> {
+  await refreshList(getRecentMessagesCache(), chatId).catch((error) => logCacheFailure('refresh', chatId, error));
+}
+
 async function rebuildStaleChats(cache: RecentMessagesCache): Promise<void> {
   if (staleChats.size === 0) return;
   for (const chatId of [...staleChats]) {
     try {
-      await cache.replace(chatId, await listRecentMessages({ chatId, limit: RECENT_MESSAGES }));
+      await refreshList(cache, chatId);
       staleChats.delete(chatId);
     } catch (error) {
       logCacheFailure('rebuild', chatId, error);
@@ -137,20 +179,44 @@ export function logCacheFailure(operation: string, chatId: string, error: unknow
 }
 
 /**
- * The newest messages of a chat, oldest first: from the cache when it holds the complete tail,
- * otherwise from Postgres, refilling the cache. A cache failure is logged and served from Postgres.
+ * The chat's newest messages, oldest first: from the cache when it holds the complete tail at the caller's
+ * revision, otherwise from Postgres, refilling the cache. A cache failure is logged and served from Postgres.
+ * `lastSeq` and `revision` are the chat's as the caller read them (Membership), before this call; without a
+ * revision (older callers) it is read here first. Prefer getVisibleRecentMessages, which also applies the window.
  */
-export async function getRecentMessages(input: { chatId: string; lastSeq: number }): Promise<MessageDTO[]> {
+export async function getRecentMessages(input: { chatId: string; lastSeq: number; revision?: number }): Promise<MessageDTO[]> {
   if (input.lastSeq === 0) return [];
+  const revision = input.revision ?? (await getChatRevision(input.chatId));
+  if (revision === null) return [];
   const cache = getRecentMessagesCache();
   try {
     const cached = await cache.read(input.chatId);
-    const sorted = cached?.sort((a, b) => a.seq - b.seq);
-    if (sorted && isCompleteTail(sorted, input.lastSeq)) return sorted;
+    const sorted = cached?.messages.sort((a, b) => a.seq - b.seq);
+    if (sorted && cached?.revision === revision && isCompleteTail(sorted, input.lastSeq)) return sorted;
   } catch (error) {
     logCacheFailure('read', input.chatId, error);
   }
+  // Read after the caller's revision: at least as new as the label it is stored under.
   const fresh = await listRecentMessages({ chatId: input.chatId, limit: RECENT_MESSAGES });
-  await cache.replace(input.chatId, fresh).catch((error) => logCacheFailure('replace', input.chatId, error));
+  await cache.replace(input.chatId, fresh, revision).catch((error) => logCacheFailure('replace', input.chatId, error));
   return fresh;
+}
+
+/**
+ * The newest (up to RECENT_MESSAGES) messages this member may read, oldest first. A current member's come from
+ * the chat's cached tail, less what precedes their window; a former member's window ended, so it is read from Postgres.
+ */
+export async function getVisibleRecentMessages(input: { chatId: string; membership: Membership }): Promise<MessageDTO[]> {
+  const { chatId, membership } = input;
+  if (membership.visibleUpToSeq <= membership.visibleAfterSeq) return [];
+  if (!membership.active) {
+    return listMessagesBefore({
+      chatId,
+      beforeSeq: membership.visibleUpToSeq + 1,
+      afterSeq: membership.visibleAfterSeq,
+      limit: RECENT_MESSAGES,
+    });
+  }
+  const tail = await getRecentMessages({ chatId, lastSeq: membership.lastSeq, revision: membership.revision });
+  return tail.filter((message) => message.seq > membership.visibleAfterSeq);
 }

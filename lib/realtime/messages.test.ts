@@ -2,7 +2,7 @@ import { webcrypto } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import type { MessageDTO } from './events';
 import { makeMessageDTO } from '@/lib/testing/message-fixture';
-import { contiguousEnd, mergeMessages, newClientId } from './messages';
+import { contiguousEnd, mergeMessages, newClientId, parseMentionNames } from './messages';
 
 const message = (seq: number, body = `m${seq}`): MessageDTO =>
   makeMessageDTO({
@@ -42,12 +42,49 @@ describe('mergeMessages', () => {
     expect(mergeMessages(current, list(3))).toBe(current);
   });
 
+  it('replaces a held copy with a higher version (an edit, deletion or reaction), in place', () => {
+    const edited = { ...message(2, 'fixed'), version: 1 };
+    const merged = mergeMessages(list(1, 2, 3), [edited]);
+    expect(merged.map((m) => m.body)).toEqual(['m1', 'fixed', 'm3']);
+    expect(merged[1]).toBe(edited);
+  });
+
+  it('keeps the held copy against an older or equal version, e.g. a re-sync racing a live update', () => {
+    const current = [message(1), { ...message(2, 'deleted'), body: '', deleted: true, version: 2 }];
+    expect(mergeMessages(current, [{ ...message(2, 'older'), version: 1 }])).toBe(current);
+    expect(mergeMessages(current, [{ ...message(2, 'same'), version: 2 }])).toBe(current);
+  });
+
+  it('of two incoming copies of one seq keeps the higher version, whatever their order', () => {
+    const low = { ...message(4, 'v1'), version: 1 };
+    const high = { ...message(4, 'v3'), version: 3 };
+    expect(mergeMessages(list(1), [high, low]).at(-1)).toBe(high);
+    expect(mergeMessages(list(1), [low, high]).at(-1)).toBe(high);
+  });
+
   it('does not modify its inputs', () => {
     const current = list(1, 3);
     const incoming = list(2);
     mergeMessages(current, incoming);
     expect(seqsOf(current)).toEqual([1, 3]);
     expect(seqsOf(incoming)).toEqual([2]);
+  });
+});
+
+describe('parseMentionNames', () => {
+  it.each([
+    ['hi @alice', ['alice']],
+    ['@Alice and @BOB_2, again @alice', ['alice', 'bob_2']],
+    ['(@carol), @dave. @erin!', ['carol', 'dave', 'erin']],
+    ['@al is too short, @abc is not', ['abc']],
+    [`@${'x'.repeat(32)} fits, @${'y'.repeat(33)} does not`, ['x'.repeat(32)]],
+    ['mail me at bob@example.com', []],
+    ['@@alice', ['alice']],
+    ['no mention here', []],
+    ['@alice-bob is alice', ['alice']],
+    ['née@alice is inside a word', []],
+  ])('%j names %j', (body, names) => {
+    expect(parseMentionNames(body)).toEqual(names);
   });
 });
 

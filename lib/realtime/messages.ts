@@ -1,14 +1,34 @@
 import type { MessageDTO } from './events';
 
-/** Merges messages by sequence number: each number once, in order. Returns `current` when nothing is new. */
+/**
+ * Merges messages by sequence number: each number once, in order. Of two copies of one number the higher
+ * version wins (an edit, deletion or reaction arrived), the held one on a tie. Returns `current` when
+ * nothing changed, so React can skip a render.
+ */
 export function mergeMessages(current: MessageDTO[], incoming: MessageDTO[]): MessageDTO[] {
   const last = current.at(-1);
   // The common case, one live message after everything we hold, costs O(1).
   if (incoming.length === 1 && (!last || incoming[0]!.seq > last.seq)) return [...current, incoming[0]!];
-  const known = new Set(current.map((m) => m.seq));
-  const fresh = incoming.filter((m) => !known.has(m.seq) && known.add(m.seq));
-  if (fresh.length === 0) return current;
-  return [...current, ...fresh].sort((a, b) => a.seq - b.seq);
+  const bySeq = new Map(current.map((m) => [m.seq, m]));
+  let changed = false;
+  for (const message of incoming) {
+    const held = bySeq.get(message.seq);
+    if (held && held.version >= message.version) continue;
+    bySeq.set(message.seq, message);
+    changed = true;
+  }
+  if (!changed) return current;
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+// A mention starts at a token boundary (not inside a word or an e-mail address) and ends where the name does:
+// usernames are 3–32 of [a-z0-9_], compared case-insensitively.
+const MENTION = /(?<![\p{L}\p{N}_])@([a-z0-9_]{3,32})(?![a-z0-9_])/giu;
+
+/** The distinct lower-cased names written as @username in a body; the server keeps those who are members. */
+export function parseMentionNames(body: string): string[] {
+  if (!body.includes('@')) return [];
+  return [...new Set(Array.from(body.matchAll(MENTION), (match) => match[1]!.toLowerCase()))];
 }
 
 /** The highest number up to which we hold every message without a gap: where a catch-up sync starts. */

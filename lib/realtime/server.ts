@@ -12,6 +12,7 @@ import { getRedis } from '@/lib/redis';
 import { rooms, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from './events';
 import { registerChatHandlers } from './handlers/chat';
 import { registerMessageHandlers } from './handlers/message';
+import { registerMessageChangeHandlers } from './handlers/message-changes';
 import { registerReceiptHandlers } from './handlers/receipt';
 import { registerTypingHandlers } from './handlers/typing';
 import { startPresence } from './presence';
@@ -97,6 +98,7 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
   io.on('connection', (socket) => {
     registerChatHandlers(io, socket);
     registerMessageHandlers(io, socket, sendLimit);
+    registerMessageChangeHandlers(io, socket, sendLimit);
     registerTypingHandlers(io, socket);
     registerReceiptHandlers(io, socket, receipts);
     void presence.connected(socket.data.userId);

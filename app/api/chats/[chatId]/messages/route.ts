@@ -1,15 +1,24 @@
 import { z } from 'zod';
-import { getMembership } from '@/db/queries/chats';
+import { getReadableMembership } from '@/db/queries/chats';
 import { listMessagesBefore } from '@/db/queries/messages';
 import { getCurrentUser } from '@/lib/auth';
 import { HISTORY_PAGE_SIZE } from '@/lib/realtime/events';
 
+/** Enough to reach an old quoted message or search result in a few requests, small enough to stay cheap. */
+const HISTORY_MAX_PAGE = 500;
+
 const paramsSchema = z.object({ chatId: z.uuid() });
-const querySchema = z.object({ before: z.coerce.number().int().min(1).max(2_147_483_647) });
+const querySchema = z.object({
+  before: z.coerce.number().int().min(1).max(2_147_483_647),
+  limit: z.coerce.number().int().min(1).max(HISTORY_MAX_PAGE).default(HISTORY_PAGE_SIZE),
+});
 
 const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
 
-/** Older history, one page of 50 before a sequence number (cursor pagination). */
+/**
+ * Older history: up to `limit` (default 50) messages before a sequence number (cursor pagination), only those
+ * the user may read. A former member reads what was sent while they belonged; a non-member gets not_found.
+ */
 export async function GET(request: Request, context: { params: Promise<{ chatId: string }> }) {
   const user = await getCurrentUser();
   if (!user) return json({ ok: false, error: 'unauthorized' }, 401);
@@ -17,9 +26,18 @@ export async function GET(request: Request, context: { params: Promise<{ chatId:
   const query = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!params.success) return json({ ok: false, error: 'not_found' }, 404);
   if (!query.success) return json({ ok: false, error: 'invalid_input' }, 400);
-  if (!(await getMembership({ chatId: params.data.chatId, userId: user.id }))) return json({ ok: false, error: 'not_found' }, 404);
+  const { chatId } = params.data;
+  const membership = await getReadableMembership({ chatId, userId: user.id });
+  if (!membership) return json({ ok: false, error: 'not_found' }, 404);
 
-  const page = await listMessagesBefore({ chatId: params.data.chatId, beforeSeq: query.data.before, limit: HISTORY_PAGE_SIZE + 1 });
-  const hasMore = page.length > HISTORY_PAGE_SIZE;
+  const { before, limit } = query.data;
+  const page = await listMessagesBefore({
+    chatId,
+    beforeSeq: before,
+    afterSeq: membership.visibleAfterSeq,
+    upToSeq: membership.active ? undefined : membership.visibleUpToSeq,
+    limit: limit + 1,
+  });
+  const hasMore = page.length > limit;
   return json({ ok: true, data: { messages: hasMore ? page.slice(1) : page, hasMore } });
 }
