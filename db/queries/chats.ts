@@ -104,9 +104,15 @@ const meUser = alias(users, 'me_user');
 /** "Muted always" is stored as this far-future time, which every driver and JSON can carry. */
 export const MUTED_FOREVER = new Date('9999-12-31T00:00:00Z');
 
+function lastActivityOrder() {
+  return sql`(case when ${me.leftAtSeq} is null then coalesce(${chats.lastMessageAt}, ${chats.createdAt}) else coalesce(${messages.createdAt}, ${chats.createdAt}) end)`;
+}
+
 function summaryQuery(userId: string) {
   // The last number this member may read: where they left, or the chat's end.
   const visibleEnd = sql`coalesce(${me.leftAtSeq}, ${chats.lastSeq})`;
+  // What orders the list: a former member's last readable message, not activity after they left.
+  const lastActivity = sql<Date>`${lastActivityOrder()}`.mapWith(chats.createdAt);
   const unreadFilter = sql`m.chat_id = ${chats.id} and m.seq > greatest(${me.readSeq}, ${me.visibleAfterSeq}) and m.seq <= ${visibleEnd} and m.sender_id <> ${me.userId} and m.kind = 'text'`;
   return getDb()
     .select({
@@ -121,6 +127,7 @@ function summaryQuery(userId: string) {
         mutedUntil: me.mutedUntil,
         archivedAtSeq: me.archivedAtSeq,
       },
+      lastActivityAt: lastActivity,
       memberCount: sql<number>`(select count(*)::int from ${chatMembers} as o where o.chat_id = ${chats.id} and o.left_at_seq is null)`,
       peerDeliveredSeq: sql<number>`coalesce((select min(o.delivered_seq)::int from ${chatMembers} as o where o.chat_id = ${chats.id} and o.user_id <> ${me.userId} and o.left_at_seq is null), 0)`,
       // Receipts are reciprocal: who sends none sees none; members who send none are left out of the lowest.
@@ -155,10 +162,11 @@ async function toChatSummaryDTOs(rows: SummaryRow[]): Promise<ChatSummaryDTO[]> 
     myRole: row.me.role,
     active: row.me.leftAtSeq === null,
     mutedUntil: row.me.mutedUntil && row.me.mutedUntil.getTime() > now ? row.me.mutedUntil.toISOString() : null,
-    archived: row.me.archivedAtSeq !== null && row.chat.lastSeq <= row.me.archivedAtSeq,
+    // A former member's chat ends where they left: later messages neither unarchive it nor move it up the list.
+    archived: row.me.archivedAtSeq !== null && (row.me.leftAtSeq ?? row.chat.lastSeq) <= row.me.archivedAtSeq,
     unreadMentionCount: row.unreadMentionCount,
     lastMessage: row.lastMessage ? (lastById.get(row.lastMessage.id) ?? null) : null,
-    lastActivityAt: (row.chat.lastMessageAt ?? row.chat.createdAt).toISOString(),
+    lastActivityAt: row.lastActivityAt.toISOString(),
     unreadCount: row.unreadCount,
     markedUnread: row.me.markedUnread,
     myReadSeq: row.me.readSeq,
@@ -170,7 +178,7 @@ async function toChatSummaryDTOs(rows: SummaryRow[]): Promise<ChatSummaryDTO[]> 
 /** Every chat of the user, newest activity first. */
 export async function listChatsForUser(userId: string, limit = 200): Promise<ChatSummaryDTO[]> {
   const rows = await summaryQuery(userId)
-    .orderBy(desc(sql`coalesce(${chats.lastMessageAt}, ${chats.createdAt})`))
+    .orderBy(desc(lastActivityOrder()))
     .limit(limit);
   return toChatSummaryDTOs(rows);
 }
@@ -181,4 +189,41 @@ export async function getChatSummaryForUser(input: { chatId: string; userId: str
     .where(and(eq(me.userId, input.userId), eq(chats.id, input.chatId)))
     .limit(1);
   return row ? ((await toChatSummaryDTOs([row]))[0] ?? null) : null;
+}
+
+export type MuteDuration = '8h' | '1w' | 'always' | 'off';
+
+const MUTE_MS: Record<'8h' | '1w', number> = { '8h': 8 * 60 * 60_000, '1w': 7 * 24 * 60 * 60_000 };
+
+/** When a mute chosen now ends: null for 'off', MUTED_FOREVER for 'always'. */
+export function mutedUntilFor(duration: MuteDuration, now = new Date()): Date | null {
+  if (duration === 'off') return null;
+  if (duration === 'always') return MUTED_FOREVER;
+  return new Date(now.getTime() + MUTE_MS[duration]);
+}
+
+/** The user's own setting, for current and former members of any chat; false when they never belonged. */
+export async function setChatMutedUntil(input: { chatId: string; userId: string; mutedUntil: Date | null }): Promise<boolean> {
+  const rows = await getDb()
+    .update(chatMembers)
+    .set({ mutedUntil: input.mutedUntil })
+    .where(and(eq(chatMembers.chatId, input.chatId), eq(chatMembers.userId, input.userId)))
+    .returning({ chatId: chatMembers.chatId });
+  return rows.length > 0;
+}
+
+/**
+ * Archives at the last message the user may read (the chat's end, or where they left), so the next message
+ * unarchives it with no write on the send path. False when the user never belonged.
+ */
+export async function setChatArchived(input: { chatId: string; userId: string; archived: boolean }): Promise<boolean> {
+  const archivedAtSeq = input.archived
+    ? sql`coalesce(${chatMembers.leftAtSeq}, (select c.last_seq from ${chats} as c where c.id = ${chatMembers.chatId}))`
+    : null;
+  const rows = await getDb()
+    .update(chatMembers)
+    .set({ archivedAtSeq })
+    .where(and(eq(chatMembers.chatId, input.chatId), eq(chatMembers.userId, input.userId)))
+    .returning({ chatId: chatMembers.chatId });
+  return rows.length > 0;
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { getDb } from '../index';
 import { chatMembers, users } from '../schema';
@@ -28,9 +28,10 @@ export async function listContacts(userId: string): Promise<(Privacy & { userId:
   return getDb()
     .selectDistinct({ userId: users.id, hideLastSeen: users.hideLastSeen, sendReadReceipts: users.sendReadReceipts })
     .from(mine)
-    .innerJoin(chatMembers, and(eq(chatMembers.chatId, mine.chatId), ne(chatMembers.userId, mine.userId)))
+    .innerJoin(chatMembers, and(eq(chatMembers.chatId, mine.chatId), ne(chatMembers.userId, mine.userId), isNull(chatMembers.leftAtSeq)))
     .innerJoin(users, eq(users.id, chatMembers.userId))
-    .where(eq(mine.userId, userId));
+    // Shared current memberships only: leaving a group ends seeing (and being seen by) its members' presence.
+    .where(and(eq(mine.userId, userId), isNull(mine.leftAtSeq)));
 }
 
 export async function updatePrivacy(input: { userId: string } & Privacy): Promise<void> {
@@ -45,14 +46,15 @@ export type MemberPosition = ReceiptUpdate & { markedUnread: boolean };
 
 /**
  * Raises many members' delivered/read positions in one statement (the coalesced batch of a flush).
- * Positions only go up and never past the chat's last message; reading clears "marked unread".
+ * Positions only go up and never past the last message the member may read (the chat's, or where a former
+ * member left: a batch flushed after a removal cannot claim later messages); reading clears "marked unread".
  */
 export async function applyReceiptUpdates(updates: ReceiptUpdate[]): Promise<MemberPosition[]> {
   if (updates.length === 0) return [];
   const rows = await getDb().execute<{ chat_id: string; user_id: string; delivered_seq: number; read_seq: number; marked_unread: boolean }>(sql`
     update chat_members as cm set
-      read_seq = greatest(cm.read_seq, least(v.read_seq, c.last_seq)),
-      delivered_seq = greatest(cm.delivered_seq, least(greatest(v.delivered_seq, v.read_seq), c.last_seq)),
+      read_seq = greatest(cm.read_seq, least(v.read_seq, coalesce(cm.left_at_seq, c.last_seq))),
+      delivered_seq = greatest(cm.delivered_seq, least(greatest(v.delivered_seq, v.read_seq), coalesce(cm.left_at_seq, c.last_seq))),
       marked_unread = cm.marked_unread and v.read_seq = 0
     from unnest(
       ${sql.param(updates.map((u) => u.chatId))}::uuid[],

@@ -1,4 +1,4 @@
-import { inArray, eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { applyReceiptUpdates, type ReceiptUpdate } from '@/db/queries/presence';
 import { chatMembers, users } from '@/db/schema';
@@ -21,7 +21,8 @@ export function createReceiptBuffer(io: RealtimeServer, flushMs = FLUSH_MS) {
       .select({ chatId: chatMembers.chatId, userId: chatMembers.userId, sendReadReceipts: users.sendReadReceipts })
       .from(chatMembers)
       .innerJoin(users, eq(users.id, chatMembers.userId))
-      .where(inArray(chatMembers.chatId, chatIds));
+      // Current members only: a removed member hears no positions from after their removal.
+      .where(and(inArray(chatMembers.chatId, chatIds), isNull(chatMembers.leftAtSeq)));
   }
 
   async function flush() {
