@@ -1,38 +1,29 @@
 'use client';
 
-import Link from 'next/link';
 import { useParams, useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useRealtime } from '@/components/realtime-provider';
-import { Time } from '@/components/ui/time';
 import type { ChatSummaryDTO, MessageDTO, ReadStateDTO } from '@/lib/realtime/events';
 import { forgetReported, reportReceipt } from '@/lib/realtime/receipt-reporter';
-import { MarkUnreadButton, UnreadBadge, notifyNewMessage, useUnreadTitleAndBadge } from './unread';
-import { Avatar } from './avatar';
-
-const byActivity = (a: ChatSummaryDTO, b: ChatSummaryDTO) => b.lastActivityAt.localeCompare(a.lastActivityAt);
-
-/** Applies a new message to the list: newer previews win, the chat moves to the top, and it may count as unread. */
-export function applyMessage(chats: ChatSummaryDTO[], message: MessageDTO, countsAsUnread: boolean): ChatSummaryDTO[] | null {
-  const chat = chats.find((c) => c.id === message.chatId);
-  if (!chat) return null;
-  if (chat.lastMessage && chat.lastMessage.seq >= message.seq) return chats;
-  const unread = countsAsUnread && message.seq > chat.myReadSeq ? 1 : 0;
-  const updated = { ...chat, lastMessage: message, lastActivityAt: message.createdAt, unreadCount: chat.unreadCount + unread };
-  return [updated, ...chats.filter((c) => c.id !== chat.id)].sort(byActivity);
-}
-
-/** What the badge shows: the unread count, or 1 for a chat marked unread. */
-const badgeCount = (chat: ChatSummaryDTO) => (chat.unreadCount > 0 ? chat.unreadCount : chat.markedUnread ? 1 : 0);
+import { ChatListItem } from './chat-list-item';
+import { applyChatSummary, applyMessage, applyMessageUpdate, applyRead, attentionCount, badgeCount } from './chat-list-state';
+import { idsNamedBy } from './system-event-text';
+import { notifyNewMessage, useUnreadTitleAndBadge } from './unread';
+import { hasChatMembers, refreshChatMembers, useNameLookup } from './use-chat-members';
 
 export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[]; meId: string }) {
   const { socket } = useRealtime();
   const router = useRouter();
   const activeChatId = useParams<{ chatId?: string }>().chatId;
+  const archivedListId = useId();
   const [chats, setChats] = useState(initialChats);
   const [prevInitial, setPrevInitial] = useState(initialChats);
+  const [showArchived, setShowArchived] = useState(false);
   const chatsRef = useRef(chats);
-  const total = chats.reduce((sum, chat) => sum + badgeCount(chat), 0);
+  const nameOf = useNameLookup(chats);
+  const nameOfRef = useRef(nameOf);
+  const askedForNames = useRef(new Set<string>());
+  const total = chats.reduce((sum, chat) => sum + attentionCount(chat), 0);
 
   // A server refresh (after a reconnect, say) brings a fresh list: it replaces what we had.
   if (prevInitial !== initialChats) {
@@ -41,7 +32,8 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
   }
   useEffect(() => {
     chatsRef.current = chats;
-  }, [chats]);
+    nameOfRef.current = nameOf;
+  }, [chats, nameOf]);
 
   useUnreadTitleAndBadge(total);
 
@@ -50,6 +42,20 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
     for (const chat of chats) if (chat.lastMessage && chat.lastMessage.senderId !== meId) reportReceipt(socket, chat.id, { deliveredSeq: chat.lastMessage.seq });
   }, [socket, chats, meId]);
 
+  // Group previews name people ("Ana: hi", "Ana added Bo"): load the members of a group whose names we lack,
+  // once per last message (a name that stays unknown must not make us ask forever).
+  useEffect(() => {
+    for (const chat of chats) {
+      const last = chat.lastMessage;
+      if (chat.kind !== 'group' || !last || last.deleted) continue;
+      if (idsNamedBy(last).every((id) => id === meId || nameOf(chat.id, id))) continue;
+      const key = `${chat.id}:${last.seq}`;
+      if (askedForNames.current.has(key)) continue;
+      askedForNames.current.add(key);
+      void refreshChatMembers(chat.id);
+    }
+  }, [chats, nameOf, meId]);
+
   useEffect(() => {
     const onMessage = (message: MessageDTO) => {
       const fromOthers = message.senderId !== meId;
@@ -57,10 +63,13 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
       if (fromOthers) {
         // It reached this device: the sender sees "delivered".
         reportReceipt(socket, message.chatId, { deliveredSeq: message.seq });
-        if (!openAndVisible) notifyNewMessage(chatsRef.current.find((c) => c.id === message.chatId), message, router);
+        if (!openAndVisible) {
+          const chat = chatsRef.current.find((c) => c.id === message.chatId);
+          notifyNewMessage(chat, message, router, { meId, senderName: nameOfRef.current(message.chatId, message.senderId) });
+        }
       }
       setChats((current) => {
-        const next = applyMessage(current, message, fromOthers && !openAndVisible);
+        const next = applyMessage(current, message, { countsAsUnread: fromOthers && !openAndVisible, meId });
         if (next) return next;
         // A chat we have not heard of: fetch the list again rather than guess its details.
         queueMicrotask(() => router.refresh());
@@ -74,62 +83,80 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
       if (chat && state.readSeq <= chat.myReadSeq && state.markedUnread === chat.markedUnread) return;
       // Read up to the end: nothing unread. Read part of it: the exact count comes from the server.
       if (chat && state.readSeq < (chat.lastMessage?.seq ?? 0) && chat.lastMessage?.senderId !== meId) return router.refresh();
-      setChats((current) =>
-        current.map((c) => (c.id === state.chatId ? { ...c, myReadSeq: state.readSeq, markedUnread: state.markedUnread, unreadCount: 0 } : c)),
-      );
+      setChats((current) => applyRead(current, state));
     };
+    const onMessageUpdated = (message: MessageDTO) => setChats((current) => applyMessageUpdate(current, message));
     const onChatCreated = (chat: ChatSummaryDTO) =>
-      setChats((current) => (current.some((c) => c.id === chat.id) ? current : [chat, ...current].sort(byActivity)));
+      setChats((current) => (current.some((c) => c.id === chat.id) ? current : applyChatSummary(current, chat)));
+    // Renamed, members changed, muted, archived, or I left or was removed (the group stays listed, inactive).
+    const onChatUpdated = (chat: ChatSummaryDTO) => {
+      setChats((current) => applyChatSummary(current, chat));
+      // Names we hold for it may be stale now (someone joined); unknown ones are loaded as previews need them.
+      if (chat.kind === 'group' && hasChatMembers(chat.id)) void refreshChatMembers(chat.id);
+    };
     // Whatever happened while no socket listened (between the page render and the first connect, or while
     // reconnecting): re-read the list from the server.
     const onConnect = () => router.refresh();
     socket.on('message:new', onMessage);
+    socket.on('message:updated', onMessageUpdated);
     socket.on('chat:read', onRead);
     socket.on('chat:created', onChatCreated);
+    socket.on('chat:updated', onChatUpdated);
     socket.on('connect', onConnect);
     socket.on('sync:required', onConnect);
     return () => {
       socket.off('sync:required', onConnect);
       socket.off('message:new', onMessage);
+      socket.off('message:updated', onMessageUpdated);
       socket.off('chat:read', onRead);
       socket.off('chat:created', onChatCreated);
+      socket.off('chat:updated', onChatUpdated);
       socket.off('connect', onConnect);
     };
   }, [socket, router, meId, activeChatId]);
 
+  const archived = chats.filter((chat) => chat.archived);
+  const inbox = chats.filter((chat) => !chat.archived);
+  const archivedUnread = archived.reduce((sum, chat) => sum + badgeCount(chat), 0);
+  const item = (chat: ChatSummaryDTO) => <ChatListItem key={chat.id} chat={chat} active={chat.id === activeChatId} meId={meId} nameOf={(userId) => nameOf(chat.id, userId)} />;
+
   return (
     <nav aria-label="Chat list" className="min-h-0 flex-1 overflow-y-auto">
       {chats.length === 0 ? <p className="px-4 py-6 text-sm text-muted">No chats yet. Search for someone to start one.</p> : null}
-      <ul>
-        {chats.map((chat) => {
-          const active = chat.id === activeChatId;
-          return (
-            <li key={chat.id} className="group relative">
-              <Link
-                href={`/c/${chat.id}`}
-                aria-current={active ? 'page' : undefined}
-                data-testid="chat-list-item"
-                className={`flex items-center gap-3 px-4 py-3 hover:bg-surface-alt ${active ? 'bg-surface-alt' : ''}`}
-              >
-                <Avatar name={chat.peer!.displayName} id={chat.peer!.id} />
-                <span className="min-w-0 flex-1">
-                  <span className="flex items-baseline justify-between gap-2">
-                    <span className="truncate font-medium">{chat.peer!.displayName}</span>
-                    <Time iso={chat.lastActivityAt} variant="list" className="shrink-0 text-xs text-muted" />
-                  </span>
-                  <span className="flex items-center gap-2">
-                    <span className={`block min-w-0 flex-1 truncate text-sm ${badgeCount(chat) ? 'font-semibold text-ink' : 'text-muted'}`} data-testid="chat-preview">
-                      {chat.lastMessage ? `${chat.lastMessage.senderId === meId ? 'You: ' : ''}${chat.lastMessage.body}` : 'No messages yet'}
-                    </span>
-                    <UnreadBadge count={badgeCount(chat)} />
-                  </span>
-                </span>
-              </Link>
-              <MarkUnreadButton chat={chat} />
-            </li>
-          );
-        })}
-      </ul>
+      {archived.length > 0 || showArchived ? (
+        <>
+          <button
+            type="button"
+            aria-expanded={showArchived}
+            aria-controls={archivedListId}
+            onClick={() => setShowArchived((shown) => !shown)}
+            className="flex w-full items-center gap-3 border-b border-line px-4 py-2.5 text-left text-sm hover:bg-surface-alt focus-visible:-outline-offset-2"
+          >
+            <ArchiveIcon />
+            <span className="flex-1 font-medium">Archived ({archived.length})</span>
+            {archivedUnread > 0 ? <span className="text-xs text-muted">{archivedUnread} unread</span> : null}
+            <span aria-hidden="true" className={`text-muted transition-transform ${showArchived ? 'rotate-90' : ''}`}>
+              ›
+            </span>
+          </button>
+          {showArchived ? (
+            <ul id={archivedListId} aria-label="Archived chats" className="border-b border-line bg-surface-alt/40">
+              {archived.length === 0 ? <li className="px-4 py-3 text-sm text-muted">No archived chats.</li> : archived.map(item)}
+            </ul>
+          ) : null}
+        </>
+      ) : null}
+      <ul>{inbox.map(item)}</ul>
     </nav>
+  );
+}
+
+function ArchiveIcon() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" className="h-5 w-5 text-muted">
+      <rect x="2" y="3" width="20" height="5" rx="1" />
+      <path d="M4 8v11a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8" />
+      <path d="M10 12h4" />
+    </svg>
   );
 }

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { logout } from '@/app/(auth)/actions';
 import type { UserDTO } from '@/lib/realtime/events';
 import { Avatar } from './avatar';
+import { NewGroupButton } from './new-group-dialog';
 
 export function SidebarHeader({ user }: { user: UserDTO }) {
   return (
@@ -13,6 +14,7 @@ export function SidebarHeader({ user }: { user: UserDTO }) {
         </p>
         <p className="truncate text-xs text-muted">@{user.username}</p>
       </div>
+      <NewGroupButton />
       <Link href="/settings" className="rounded-lg px-2 py-1 text-sm text-muted hover:bg-surface-alt hover:text-ink">
         Settings
       </Link>

@@ -9,16 +9,19 @@ import { Avatar } from './avatar';
 
 const DEBOUNCE_MS = 200;
 
-export function UserSearch() {
-  const router = useRouter();
-  const resultsId = useId();
-  const [query, setQuery] = useState('');
+/** People whose name or username matches `query`, asked for once typing pauses; null before any answer. */
+export function useUserSearch(query: string) {
   const [results, setResults] = useState<UserDTO[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [opening, startOpening] = useTransition();
+  const trimmed = query.trim();
+  const [prevTrimmed, setPrevTrimmed] = useState(trimmed);
+  // An emptied box forgets the last answer, so it does not flash when typing starts again.
+  if (prevTrimmed !== trimmed) {
+    setPrevTrimmed(trimmed);
+    if (!trimmed) setResults(null);
+  }
 
   useEffect(() => {
-    const trimmed = query.trim();
     if (!trimmed) return;
     let cancelled = false;
     const timer = setTimeout(async () => {
@@ -31,18 +34,27 @@ export function UserSearch() {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [query]);
+  }, [trimmed]);
+
+  return { results: trimmed ? results : null, error, setError };
+}
+
+export function UserSearch() {
+  const router = useRouter();
+  const resultsId = useId();
+  const [query, setQuery] = useState('');
+  const { results, error, setError } = useUserSearch(query);
+  const [opening, startOpening] = useTransition();
 
   const open = (user: UserDTO) =>
     startOpening(async () => {
       const result = await startChat(user.id);
       if (!result.ok) return setError(errorMessages[result.error]);
       setQuery('');
-      setResults(null);
       router.push(`/c/${result.data.chatId}`);
     });
 
-  const showResults = query.trim().length > 0 && results !== null;
+  const showResults = results !== null;
   return (
     <div className="border-b border-line px-4 py-3">
       <input
@@ -52,10 +64,7 @@ export function UserSearch() {
         placeholder="Search people by name"
         value={query}
         maxLength={50}
-        onChange={(event) => {
-          setQuery(event.target.value);
-          if (!event.target.value.trim()) setResults(null);
-        }}
+        onChange={(event) => setQuery(event.target.value)}
         className="w-full rounded-lg border border-line bg-surface-alt px-3 py-2 text-base placeholder:text-muted"
       />
       {error ? (
