@@ -1,6 +1,6 @@
 import { getChatSummaryForUser } from '@/db/queries/chats';
 import { logger } from '@/lib/logger';
-import { rooms } from './events';
+import { rooms, type MessageDTO } from './events';
 import { getRealtimeServer } from './registry';
 
 /**
@@ -25,4 +25,40 @@ export function disconnectSession(sessionId: string): void {
 /** Closes the live sockets of every other session of a user (after a password change), on every instance. */
 export function disconnectOtherSessions(userId: string, keepSessionId: string): void {
   getRealtimeServer()?.in(rooms.user(userId)).except(rooms.session(keepSessionId)).disconnectSockets(true);
+}
+
+/**
+ * Moves the sockets of `userIds` (every tab, every instance) into or out of a chat's room. Awaited: with the Redis
+ * adapter the call returns once Redis has passed the order on, so a broadcast published afterwards, from any
+ * instance, reaches the other instances after it. Without Redis it is immediate.
+ */
+export async function joinChatRoom(chatId: string, userIds: string[]): Promise<void> {
+  const io = getRealtimeServer();
+  if (!io || userIds.length === 0) return;
+  await io.of('/').adapter.addSockets({ rooms: new Set(userIds.map(rooms.user)), except: new Set(), flags: {} }, [rooms.chat(chatId)]);
+}
+
+export async function leaveChatRoom(chatId: string, userIds: string[]): Promise<void> {
+  const io = getRealtimeServer();
+  if (!io || userIds.length === 0) return;
+  await io.of('/').adapter.delSockets({ rooms: new Set(userIds.map(rooms.user)), except: new Set(), flags: {} }, [rooms.chat(chatId)]);
+}
+
+/** Each user's open tabs get the chat as that user now sees it (members, title, role, mute, archive, active). */
+export async function notifyChatUpdated(chatId: string, userIds: string[]): Promise<void> {
+  const io = getRealtimeServer();
+  if (!io) return logger.warn('realtime_unavailable', { chatId });
+  await Promise.all(
+    userIds.map(async (userId) => {
+      const summary = await getChatSummaryForUser({ chatId, userId });
+      if (summary) io.to(rooms.user(userId)).emit('chat:updated', summary);
+    }),
+  );
+}
+
+/** A system line to everyone in the chat's room, and to `alsoTo` through their user rooms (a removed member). */
+export function emitSystemLine(line: MessageDTO, alsoTo: string[] = []): void {
+  const io = getRealtimeServer();
+  if (!io) return logger.warn('realtime_unavailable', { chatId: line.chatId });
+  io.to([rooms.chat(line.chatId), ...alsoTo.map(rooms.user)]).emit('message:new', line);
 }

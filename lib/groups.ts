@@ -1,0 +1,143 @@
+/**
+ * Group changes end to end, without Next: the transaction (db/queries/groups.ts), then the sockets. The server
+ * actions in app/(chat)/group-actions.ts only authenticate and validate before calling these.
+ * Each returns a Result; a refusal from the database layer (AppError) becomes its code.
+ */
+import { getMembership, listChatMemberIds } from '@/db/queries/chats';
+import * as groups from '@/db/queries/groups';
+import { getRecentMessagesCache, logCacheFailure } from '@/lib/cache/recent-messages';
+import { AppError, fail, ok, type Result } from '@/lib/errors';
+import type { MemberDTO, MessageDTO } from '@/lib/realtime/events';
+import { emitSystemLine, joinChatRoom, leaveChatRoom, notifyChatCreated, notifyChatUpdated } from '@/lib/realtime/notify';
+
+async function refused<T>(work: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return ok(await work());
+  } catch (error) {
+    if (error instanceof AppError) return fail(error.code);
+    throw error;
+  }
+}
+
+/** Keeps the recent-messages cache a complete tail: system lines are numbered messages too. Best effort. */
+async function cacheLines(lines: MessageDTO[]): Promise<void> {
+  for (const line of lines) {
+    await getRecentMessagesCache()
+      .push(line)
+      .catch((error) => logCacheFailure('push', line.chatId, error));
+  }
+}
+
+/** After a change that kept everyone in: the line to the room, the new summary to each current member. */
+async function announce(change: groups.GroupChange, skip: string[] = []): Promise<void> {
+  if (!change.line) return;
+  await cacheLines([change.line]);
+  emitSystemLine(change.line);
+  const memberIds = await listChatMemberIds(change.chatId);
+  await notifyChatUpdated(
+    change.chatId,
+    memberIds.filter((id) => !skip.includes(id)),
+  );
+}
+
+export async function createGroupChat(input: { creatorId: string; title: string; memberIds: string[] }): Promise<Result<{ chatId: string }>> {
+  const created = await refused(() => groups.createGroup(input));
+  if (!created.ok) return created;
+  const { chatId, lines, memberIds } = created.data;
+  await cacheLines(lines);
+  await joinChatRoom(chatId, memberIds);
+  await notifyChatCreated(chatId, memberIds);
+  return ok({ chatId });
+}
+
+/** Added members' sockets join the room before they hear of the chat, so its next message reaches them live. */
+export async function addToGroup(input: { chatId: string; actorId: string; userIds: string[] }): Promise<Result<null>> {
+  const changed = await refused(() => groups.addGroupMembers(input));
+  if (!changed.ok) return changed;
+  const change = changed.data;
+  if (!change.line) return ok(null);
+  await joinChatRoom(change.chatId, change.addedIds);
+  await announce(change, change.addedIds);
+  await notifyChatCreated(change.chatId, change.addedIds);
+  return ok(null);
+}
+
+/**
+ * Ends `userId`'s live membership: their sockets leave the room before the transaction, so nothing sent after the
+ * removal commits can reach them; they hear their own last line and the chat turning inactive through their user
+ * room; after the commit they leave once more, in case a socket reconnected (and joined) in between.
+ * `precheck` runs first so a refused request never touches anyone's sockets; the transaction checks again under
+ * the lock, and a refusal there puts the sockets back.
+ */
+async function endMembership(
+  chatId: string,
+  userId: string,
+  precheck: () => Promise<Result<null>>,
+  change: () => Promise<groups.GroupChange>,
+): Promise<Result<null>> {
+  const allowed = await precheck();
+  if (!allowed.ok) return allowed;
+  await leaveChatRoom(chatId, [userId]);
+  const changed = await refused(change);
+  if (!changed.ok) {
+    if (await getMembership({ chatId, userId })) await joinChatRoom(chatId, [userId]);
+    return changed;
+  }
+  const { line } = changed.data;
+  if (line) {
+    await cacheLines([line]);
+    emitSystemLine(line, [userId]);
+  }
+  await notifyChatUpdated(chatId, [...(await listChatMemberIds(chatId)), userId]);
+  await leaveChatRoom(chatId, [userId]);
+  return ok(null);
+}
+
+/** The same refusals the transaction would give, read without the lock (for the pre-check only). */
+async function checkActor(chatId: string, actorId: string, needsAdmin: boolean): Promise<Result<null>> {
+  const membership = await getMembership({ chatId, userId: actorId });
+  if (!membership || membership.kind !== 'group') return fail('not_found');
+  if (needsAdmin && membership.role !== 'admin') return fail('forbidden');
+  return ok(null);
+}
+
+export async function removeFromGroup(input: { chatId: string; actorId: string; userId: string }): Promise<Result<null>> {
+  return endMembership(
+    input.chatId,
+    input.userId,
+    async () => {
+      const actor = await checkActor(input.chatId, input.actorId, true);
+      if (!actor.ok) return actor;
+      if (input.userId === input.actorId) return fail('invalid_input');
+      return (await getMembership({ chatId: input.chatId, userId: input.userId })) ? ok(null) : fail('not_found');
+    },
+    () => groups.removeGroupMember(input),
+  );
+}
+
+export async function leaveGroupChat(input: { chatId: string; userId: string }): Promise<Result<null>> {
+  return endMembership(
+    input.chatId,
+    input.userId,
+    () => checkActor(input.chatId, input.userId, false),
+    () => groups.leaveGroup(input),
+  );
+}
+
+export async function renameGroupChat(input: { chatId: string; actorId: string; title: string }): Promise<Result<null>> {
+  const changed = await refused(() => groups.renameGroup(input));
+  if (!changed.ok) return changed;
+  await announce(changed.data);
+  return ok(null);
+}
+
+export async function promoteToAdmin(input: { chatId: string; actorId: string; userId: string }): Promise<Result<null>> {
+  const changed = await refused(() => groups.grantGroupAdmin(input));
+  if (!changed.ok) return changed;
+  await announce(changed.data);
+  return ok(null);
+}
+
+export async function getGroupMembers(input: { chatId: string; viewerId: string }): Promise<Result<MemberDTO[]>> {
+  return refused(() => groups.listChatMembers(input));
+}
