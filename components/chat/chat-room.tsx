@@ -1,21 +1,33 @@
 'use client';
 
-import Link from 'next/link';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useRealtime, type ConnectionStatus } from '@/components/realtime-provider';
+import { errorMessages } from '@/components/ui/error-messages';
 import { formatLastSeen, useIsClient } from '@/components/ui/time';
-import type { ChatSummaryDTO, MessageDTO, PresenceDTO, UserDTO } from '@/lib/realtime/events';
+import type { ChatSummaryDTO, MemberDTO, MessageDTO, PresenceDTO, UserDTO } from '@/lib/realtime/events';
 import { reportReceipt } from '@/lib/realtime/receipt-reporter';
-import { Avatar } from './avatar';
+import { ChatHeader, useLiveChat } from './chat-header';
 import { MessageComposer } from './message-composer';
 import { MessageList } from './message-list';
+import { useChatMembers } from './use-chat-members';
 import { useChatRoom } from './use-chat-room';
+import { useGroupReceipts } from './use-group-receipts';
 import { usePeerState } from './use-peer-state';
 
-type Props = { chat: ChatSummaryDTO; me: UserDTO; initialMessages: MessageDTO[]; presence: PresenceDTO };
+type Props = {
+  chat: ChatSummaryDTO;
+  me: UserDTO;
+  initialMessages: MessageDTO[];
+  initialMembers: MemberDTO[];
+  /** The other person's presence in a 1:1 chat; null for groups. */
+  presence: PresenceDTO | null;
+  /** Open at this message (a search result). */
+  focusSeq: number | null;
+};
 
 /** Typing starts are sent at most this often while the person keeps typing. */
 const TYPING_THROTTLE_MS = 2_000;
+const NOTICE_MS = 4_000;
 
 /** The connection banner waits a moment, so a normal page load or a quick reconnect does not flash it. */
 function useVisibleStatus(status: ConnectionStatus, delayMs = 1500): ConnectionStatus {
@@ -27,43 +39,109 @@ function useVisibleStatus(status: ConnectionStatus, delayMs = 1500): ConnectionS
   return visible;
 }
 
-export function ChatRoom({ chat, me, initialMessages, presence: initialPresence }: Props) {
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // No clipboard API outside secure contexts (plain http on a LAN address): the older way still works.
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.append(area);
+    area.select();
+    const copied = document.execCommand('copy');
+    area.remove();
+    return copied;
+  }
+}
+
+export function ChatRoom({ chat: renderedChat, me, initialMessages, initialMembers, presence: initialPresence, focusSeq }: Props) {
   const { socket, status: liveStatus } = useRealtime();
   const status = useVisibleStatus(liveStatus);
+  const chat = useLiveChat(renderedChat);
   const room = useChatRoom({ chatId: chat.id, meId: me.id, initialMessages });
-  const peer = usePeerState(chat, initialPresence);
+  const members = useChatMembers(chat.id, initialMembers);
+  const peer = usePeerState(chat, initialPresence, me.id);
+  const groupPositions = useGroupReceipts(chat.id, members, me.id);
   const isClient = useIsClient();
-  const names = { [me.id]: me.displayName, [chat.peer!.id]: chat.peer!.displayName };
-  const lastTypingStart = useRef(0);
+  const isGroup = chat.kind === 'group';
+  const canWrite = chat.active;
+  const [replyTo, setReplyTo] = useState<MessageDTO | null>(null);
+  const [editing, setEditing] = useState<MessageDTO | null>(null);
+  const [focus, setFocus] = useState<{ seq: number; at: number } | null>(null);
+  const [notice, setNotice] = useState<{ text: string; error: boolean; at: number } | null>(null);
+  const [lastTypingStart, setLastTypingStart] = useState(0);
+
+  const byId = useMemo(() => new Map(members.map((member) => [member.id, member])), [members]);
+  const nameOf = useCallback(
+    (userId: string) => {
+      if (userId === me.id) return 'You';
+      return byId.get(userId)?.displayName ?? (chat.peer?.id === userId ? chat.peer.displayName : 'Unknown');
+    },
+    [byId, me.id, chat.peer],
+  );
+  const mentions = useMemo(
+    () => (isGroup ? { usernames: new Set(members.map((member) => member.username)), mine: me.username } : undefined),
+    [isGroup, members, me.username],
+  );
+  const mentionCandidates = useMemo(
+    () => (isGroup ? members.filter((member) => member.active && member.id !== me.id) : null),
+    [isGroup, members, me.id],
+  );
+
+  const say = useCallback((text: string, error = false) => setNotice({ text, error, at: Date.now() }), []);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  const { loadUntil } = room;
+  /** Brings a message into view, loading older history first when it is not on the page yet. */
+  const jumpTo = useCallback(
+    (seq: number) =>
+      void loadUntil(seq).then((found) => {
+        if (found) setFocus({ seq, at: Date.now() });
+        else say('That message is not available.', true);
+      }),
+    [loadUntil, say],
+  );
+  // A search result (?m=) opens here; a second result in the same chat jumps again.
+  useEffect(() => {
+    if (focusSeq !== null) jumpTo(focusSeq);
+  }, [focusSeq, jumpTo]);
 
   const onTyping = (typing: boolean) => {
-    if (typing && Date.now() - lastTypingStart.current < TYPING_THROTTLE_MS) return;
-    if (!typing && lastTypingStart.current === 0) return; // never said we were typing
-    lastTypingStart.current = typing ? Date.now() : 0;
+    if (!canWrite) return;
+    if (typing && Date.now() - lastTypingStart < TYPING_THROTTLE_MS) return;
+    if (!typing && lastTypingStart === 0) return; // never said we were typing
+    setLastTypingStart(typing ? Date.now() : 0);
     socket.emit(typing ? 'typing:start' : 'typing:stop', { chatId: chat.id });
   };
-  const subtitle = peer.typing
-    ? `${chat.peer!.displayName} is typing…`
-    : peer.presence.online
-      ? 'online'
-      : peer.presence.lastSeenAt && isClient
-        ? formatLastSeen(peer.presence.lastSeenAt)
-        : `@${chat.peer!.username}`;
+
+  const typingNames = peer.typingIds.map(nameOf);
+  const subtitle =
+    typingNames.length === 1
+      ? `${typingNames[0]} is typing…`
+      : typingNames.length > 1
+        ? `${typingNames.length} people are typing…`
+        : isGroup || !chat.peer
+          ? chat.memberCount === 1
+            ? '1 member'
+            : `${chat.memberCount} members`
+          : peer.presence.online
+            ? 'online'
+            : peer.presence.lastSeenAt && isClient
+              ? formatLastSeen(peer.presence.lastSeenAt)
+              : `@${chat.peer.username}`;
+  const positions = isGroup ? groupPositions : { deliveredSeq: peer.deliveredSeq, readSeq: peer.readSeq };
 
   return (
-    <section aria-label={`Chat with ${chat.peer!.displayName}`} className="flex h-full min-h-0 flex-col">
-      <header className="flex items-center gap-3 border-b border-line px-3 py-2.5 sm:px-4">
-        <Link href="/" aria-label="Back to chats" className="rounded-lg px-2 py-1 text-xl leading-none md:hidden">
-          ←
-        </Link>
-        <Avatar name={chat.peer!.displayName} id={chat.peer!.id} />
-        <div className="min-w-0">
-          <h1 className="truncate font-semibold">{chat.peer!.displayName}</h1>
-          <p className="truncate text-xs text-muted" data-testid="peer-status" aria-live="polite">
-            {subtitle}
-          </p>
-        </div>
-      </header>
+    <section aria-label={`Chat with ${chat.title}`} className="flex h-full min-h-0 flex-col">
+      <ChatHeader chat={chat} me={me} members={members} subtitle={subtitle} />
       {status !== 'connected' ? (
         <p role="status" className="bg-surface-alt px-4 py-1.5 text-center text-xs text-muted">
           {status === 'offline' ? 'You are offline. Messages will be sent when you are back.' : 'Connecting…'}
@@ -73,23 +151,72 @@ export function ChatRoom({ chat, me, initialMessages, presence: initialPresence 
         messages={room.messages}
         pending={room.pending}
         meId={me.id}
-        names={names}
+        nameOf={nameOf}
+        isGroup={isGroup}
+        mentions={mentions}
+        canWrite={canWrite}
         hasOlder={room.hasOlder}
         loadingOlder={room.loadingOlder}
         onLoadOlder={room.loadOlder}
         onRetry={room.retry}
         onDiscard={room.discard}
-        peerDeliveredSeq={peer.deliveredSeq}
-        peerReadSeq={peer.readSeq}
-        onSeen={(seq) => reportReceipt(socket, chat.id, { readSeq: seq })}
-      />
-      <MessageComposer
-        onSend={(body) => {
-          onTyping(false);
-          room.send(body);
+        peerDeliveredSeq={positions.deliveredSeq}
+        peerReadSeq={positions.readSeq}
+        onSeen={(seq) => {
+          if (canWrite) reportReceipt(socket, chat.id, { readSeq: seq });
         }}
-        onTyping={onTyping}
+        focus={focus}
+        onJump={jumpTo}
+        onReply={(message) => {
+          setEditing(null);
+          setReplyTo(message);
+        }}
+        onEdit={(message) => {
+          setReplyTo(null);
+          setEditing(message);
+        }}
+        onDelete={async (message) => {
+          const result = await room.remove(message.id);
+          if (!result.ok) return say(errorMessages[result.error], true);
+          if (editing?.id === message.id) setEditing(null);
+          if (replyTo?.id === message.id) setReplyTo(null);
+        }}
+        onReact={async (message, emoji) => {
+          const result = await room.toggleReaction(message.id, emoji);
+          if (!result.ok) say(errorMessages[result.error], true);
+        }}
+        onCopy={async (text) => say((await copyText(text)) ? 'Copied.' : 'Could not copy.', false)}
       />
+      {notice ? (
+        <p key={notice.at} role={notice.error ? 'alert' : 'status'} className={`px-4 py-1.5 text-center text-sm ${notice.error ? 'text-danger' : 'text-muted'}`}>
+          {notice.text}
+        </p>
+      ) : null}
+      {canWrite ? (
+        <MessageComposer
+          onSend={(body) => {
+            onTyping(false);
+            room.send(body, replyTo?.id);
+            setReplyTo(null);
+          }}
+          onTyping={onTyping}
+          replyTo={replyTo ? { id: replyTo.id, name: nameOf(replyTo.senderId), text: replyTo.deleted ? 'This message was deleted' : replyTo.body } : null}
+          onCancelReply={() => setReplyTo(null)}
+          editing={editing ? { id: editing.id, body: editing.body } : null}
+          onSaveEdit={async (body) => {
+            if (!editing) return false;
+            const result = await room.edit(editing.id, body);
+            if (!result.ok) say(errorMessages[result.error], true);
+            return result.ok;
+          }}
+          onCancelEdit={() => setEditing(null)}
+          mentionCandidates={mentionCandidates}
+        />
+      ) : (
+        <p className="border-t border-line bg-surface-alt px-4 py-4 pb-[max(1rem,env(safe-area-inset-bottom))] text-center text-sm text-muted">
+          You are no longer a member of this group
+        </p>
+      )}
     </section>
   );
 }

@@ -2,71 +2,182 @@
 
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MESSAGE_MAX_LENGTH } from '@/lib/errors';
-import { characterCount } from '@/lib/realtime/events';
+import { characterCount, type MemberDTO } from '@/lib/realtime/events';
+import { findMentionQuery, matchMembers, MentionSuggestions, suggestionId } from './mention-suggestions';
+import { ComposerContext } from './reply-quote';
 
 const MAX_HEIGHT_PX = 200;
 
-/** Enter sends, Shift+Enter starts a new line. The limit is enforced here and again on the server. */
-export function MessageComposer({ onSend, onTyping }: { onSend: (body: string) => void; onTyping: (typing: boolean) => void }) {
+type Props = {
+  onSend: (body: string) => void;
+  onTyping: (typing: boolean) => void;
+  /** The message being answered, shown above the field with × to cancel. */
+  replyTo: { id: string; name: string; text: string } | null;
+  onCancelReply: () => void;
+  /** My message being edited: the field holds its text; Enter saves, Escape cancels. */
+  editing: { id: string; body: string } | null;
+  /** Resolves true once saved; on failure the composer stays in edit mode (the room shows why). */
+  onSaveEdit: (body: string) => Promise<boolean>;
+  onCancelEdit: () => void;
+  /** Who `@` suggests (groups only): current members other than me. */
+  mentionCandidates: MemberDTO[] | null;
+};
+
+/**
+ * Enter sends, Shift+Enter starts a new line. The limit is enforced here and again on the server.
+ * In groups, `@` followed by letters suggests members (arrows, Enter or Tab to choose, Escape to close).
+ */
+export function MessageComposer({ onSend, onTyping, replyTo, onCancelReply, editing, onSaveEdit, onCancelEdit, mentionCandidates }: Props) {
   const [draft, setDraft] = useState('');
+  const [saving, setSaving] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const counterId = useId();
+  const listId = useId();
+  const [mention, setMention] = useState<{ start: number; query: string } | null>(null);
+  const [activeIndex, setActiveIndex] = useState(0);
+  // While editing, the unsent draft waits here and comes back afterwards.
+  const [edit, setEdit] = useState<{ id: string; stashed: string } | null>(null);
+  if ((edit?.id ?? null) !== (editing?.id ?? null)) {
+    setEdit(editing ? { id: editing.id, stashed: edit ? edit.stashed : draft } : null);
+    setDraft(editing ? editing.body : (edit?.stashed ?? ''));
+    setMention(null);
+  }
   const length = characterCount(draft);
   const tooLong = length > MESSAGE_MAX_LENGTH;
   const empty = draft.trim().length === 0;
+  const suggestions = mention && mentionCandidates ? matchMembers(mentionCandidates, mention.query) : [];
+  const active = suggestions[Math.min(activeIndex, suggestions.length - 1)];
 
   // Ready to type on a desktop; on a phone, focusing would throw the keyboard over the conversation.
   useEffect(() => {
     if (window.matchMedia('(min-width: 768px)').matches) textarea.current?.focus();
   }, []);
 
-  const resize = () => {
+  // Choosing Reply or Edit means typing next: focus the field (and put the caret at the end).
+  const contextKey = editing ? `edit:${editing.id}` : replyTo ? `reply:${replyTo.id}` : null;
+  useEffect(() => {
+    const element = textarea.current;
+    if (!contextKey || !element) return;
+    element.focus();
+    element.setSelectionRange(element.value.length, element.value.length);
+    resize();
+  }, [contextKey]);
+
+  function resize() {
     const element = textarea.current;
     if (!element) return;
     element.style.height = 'auto';
     element.style.height = `${Math.min(element.scrollHeight, MAX_HEIGHT_PX)}px`;
+  }
+
+  const updateMention = (value: string, caret: number | null) => {
+    const next = caret === null ? null : findMentionQuery(value, caret);
+    setMention((current) => (current?.start === next?.start && current?.query === next?.query ? current : next));
+    if (next?.query !== mention?.query) setActiveIndex(0);
   };
 
-  const submit = (event?: FormEvent) => {
+  const choose = (member: MemberDTO) => {
+    const element = textarea.current;
+    if (!mention || !element) return;
+    const caret = element.selectionStart;
+    const inserted = `@${member.username} `;
+    const next = draft.slice(0, mention.start) + inserted + draft.slice(caret);
+    setDraft(next);
+    setMention(null);
+    const position = mention.start + inserted.length;
+    requestAnimationFrame(() => {
+      element.focus();
+      element.setSelectionRange(position, position);
+      resize();
+    });
+  };
+
+  const submit = async (event?: FormEvent) => {
     event?.preventDefault();
-    if (empty || tooLong) return;
+    if (empty || tooLong || saving) return;
+    if (editing) {
+      if (draft === editing.body) return onCancelEdit();
+      setSaving(true);
+      const saved = await onSaveEdit(draft);
+      setSaving(false);
+      if (saved) onCancelEdit();
+      return;
+    }
     onSend(draft);
     setDraft('');
+    setMention(null);
     requestAnimationFrame(resize);
     textarea.current?.focus();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     // isComposing: Enter that confirms an IME candidate (Japanese, Chinese …) must not send.
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) submit(event);
+    if (event.nativeEvent.isComposing) return;
+    if (suggestions.length > 0 && active) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        setActiveIndex((index) => (Math.min(index, suggestions.length - 1) + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        return choose(active);
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        return setMention(null);
+      }
+    }
+    if (event.key === 'Escape' && (editing || replyTo)) {
+      event.preventDefault();
+      return editing ? onCancelEdit() : onCancelReply();
+    }
+    if (event.key === 'Enter' && !event.shiftKey) void submit(event);
   };
 
   return (
-    <form onSubmit={submit} className="border-t border-line bg-surface px-3 pt-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
+    <form onSubmit={submit} className="relative border-t border-line bg-surface px-3 pt-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
+      {suggestions.length > 0 ? (
+        <MentionSuggestions id={listId} members={suggestions} activeIndex={Math.min(activeIndex, suggestions.length - 1)} onChoose={choose} onHover={setActiveIndex} />
+      ) : null}
+      {editing ? (
+        <ComposerContext label="Editing" title="Edit message" text={editing.body} onCancel={onCancelEdit} />
+      ) : replyTo ? (
+        <ComposerContext label="Replying" title={`Reply to ${replyTo.name}`} text={replyTo.text} onCancel={onCancelReply} />
+      ) : null}
       <div className="flex items-end gap-2">
         <textarea
           ref={textarea}
           aria-label="Message"
           aria-describedby={tooLong ? counterId : undefined}
           aria-invalid={tooLong || undefined}
-          placeholder="Write a message"
+          aria-autocomplete={mentionCandidates ? 'list' : undefined}
+          aria-controls={suggestions.length > 0 ? listId : undefined}
+          aria-activedescendant={suggestions.length > 0 && active ? suggestionId(listId, active.id) : undefined}
+          placeholder={editing ? 'Edit your message' : 'Write a message'}
           rows={1}
           value={draft}
           onChange={(event) => {
             setDraft(event.target.value);
-            onTyping(event.target.value.trim().length > 0);
+            if (!editing) onTyping(event.target.value.trim().length > 0);
+            updateMention(event.target.value, event.target.selectionStart);
             resize();
           }}
-          onBlur={() => onTyping(false)}
+          onSelect={(event) => updateMention(event.currentTarget.value, event.currentTarget.selectionStart)}
+          onBlur={() => {
+            onTyping(false);
+            setMention(null);
+          }}
           onKeyDown={onKeyDown}
           className="max-h-[200px] min-h-11 flex-1 resize-none rounded-2xl border border-line bg-surface-alt px-4 py-2.5 text-base placeholder:text-muted"
         />
         <button
           type="submit"
-          disabled={empty || tooLong}
+          disabled={empty || tooLong || saving}
           className="h-11 shrink-0 rounded-full bg-accent px-5 text-sm font-semibold text-accent-ink disabled:opacity-50"
         >
-          Send
+          {editing ? 'Save' : 'Send'}
         </button>
       </div>
       {length > MESSAGE_MAX_LENGTH - 200 ? (

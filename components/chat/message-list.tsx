@@ -1,63 +1,84 @@
 'use client';
 
-import { useLayoutEffect, useRef, useState } from 'react';
-import { errorMessages } from '@/components/ui/error-messages';
-import { Time } from '@/components/ui/time';
-import type { MessageDTO } from '@/lib/realtime/events';
-import { MessageText } from './message-text';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { MessageDTO, ReplyPreviewDTO } from '@/lib/realtime/events';
+import { MessageBubble, type BubbleHandlers, type Item, type Receipt } from './message-bubble';
+import type { Mentions } from './message-text';
+import { SystemLine } from './system-line';
 import type { PendingMessage } from './use-chat-room';
 
-type Item = { key: string; senderId: string; body: string; createdAt: string; pending?: PendingMessage; seq?: number };
-type Props = {
+type Props = BubbleHandlers & {
   messages: MessageDTO[];
   pending: PendingMessage[];
   meId: string;
-  names: Record<string, string>;
+  /** Display names of members, former ones included; "You" is decided here. */
+  nameOf: (userId: string) => string;
+  /** Groups show the sender's name over each run of messages; 1:1 chats too, as before. */
+  isGroup: boolean;
+  mentions?: Mentions;
+  canWrite: boolean;
   hasOlder: boolean;
   loadingOlder: boolean;
   onLoadOlder: () => void;
-  onRetry: (clientId: string) => void;
-  onDiscard: (clientId: string) => void;
-  /** How far the other person got: ticks under my messages. readSeq null: receipts are off. */
+  /** How far the others got: ticks under my messages. readSeq null: no read receipts. */
   peerDeliveredSeq: number;
   peerReadSeq: number | null;
   /** The highest message number on screen or scrolled past, while the page is visible. */
   onSeen: (seq: number) => void;
+  /** Scroll to this message and highlight it briefly (a reply's quote, a search result); `at` tells repeats apart. */
+  focus: { seq: number; at: number } | null;
 };
 
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 300;
 const GROUP_WINDOW_MS = 5 * 60_000;
+const HIGHLIGHT_MS = 2_000;
 
-/** Consecutive messages of one sender within five minutes form a group with one name. */
-function groupItems(items: Item[]): Item[][] {
-  const groups: Item[][] = [];
+type Row = { kind: 'system'; message: MessageDTO } | { kind: 'group'; items: Item[] };
+
+/** Consecutive messages of one sender within five minutes form a group with one name; system lines stand alone. */
+function groupRows(messages: MessageDTO[], items: Item[]): Row[] {
+  const rows: Row[] = [];
+  const systems = new Map(messages.filter((m) => m.kind === 'system').map((m) => [m.id, m]));
   for (const item of items) {
-    const group = groups.at(-1);
-    const previous = group?.at(-1);
+    const system = systems.get(item.key);
+    if (system) {
+      rows.push({ kind: 'system', message: system });
+      continue;
+    }
+    const row = rows.at(-1);
+    const previous = row?.kind === 'group' ? row.items.at(-1) : undefined;
     const sameGroup =
       previous && previous.senderId === item.senderId && Date.parse(item.createdAt) - Date.parse(previous.createdAt) < GROUP_WINDOW_MS;
-    if (group && sameGroup) group.push(item);
-    else groups.push([item]);
+    if (row?.kind === 'group' && sameGroup) row.items.push(item);
+    else rows.push({ kind: 'group', items: [item] });
   }
-  return groups;
+  return rows;
+}
+
+/** A pending reply quotes what we hold of the original. */
+function previewOf(messages: MessageDTO[], replyToId: string | undefined): ReplyPreviewDTO | null {
+  const original = replyToId ? messages.find((m) => m.id === replyToId) : undefined;
+  if (!original) return null;
+  return { id: original.id, seq: original.seq, senderId: original.senderId, snippet: original.body.slice(0, 140), deleted: original.deleted };
 }
 
 export function MessageList(props: Props) {
-  const { messages, pending, meId, names, hasOlder, loadingOlder, onLoadOlder, onRetry, onDiscard, onSeen } = props;
+  const { messages, pending, meId, nameOf, isGroup, hasOlder, loadingOlder, onLoadOlder, onSeen, focus } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const previous = useRef<{ firstSeq?: number; lastKey?: string; scrollHeight: number }>({ scrollHeight: 0 });
   const lastSeq = messages.at(-1)?.seq ?? 0;
   const [seenUpTo, setSeenUpTo] = useState(lastSeq);
+  const [highlighted, setHighlighted] = useState<number | null>(null);
 
   const items: Item[] = [
-    ...messages.map((m) => ({ key: m.id, senderId: m.senderId, body: m.body, createdAt: m.createdAt, seq: m.seq })),
-    ...pending.map((p) => ({ key: p.clientId, senderId: meId, body: p.body, createdAt: p.createdAt, pending: p })),
+    ...messages.map((m) => ({ key: m.id, senderId: m.senderId, body: m.body, createdAt: m.createdAt, seq: m.seq, replyTo: m.replyTo, message: m })),
+    ...pending.map((p) => ({ key: p.clientId, senderId: meId, body: p.body, createdAt: p.createdAt, replyTo: previewOf(messages, p.replyToId), pending: p })),
   ];
   const firstSeq = messages[0]?.seq;
   const lastItem = items.at(-1);
-  const unseen = messages.filter((m) => m.seq > seenUpTo && m.senderId !== meId).length;
+  const unseen = messages.filter((m) => m.seq > seenUpTo && m.senderId !== meId && m.kind === 'text').length;
 
   /** Reports the newest message whose top edge is inside the view (everything before it was scrolled past). */
   const reportSeen = () => {
@@ -99,6 +120,24 @@ export function MessageList(props: Props) {
     reportSeen();
   });
 
+  // A jump: once the message is on the page, bring it to the middle and light it up for a moment.
+  const focusSeq = focus?.seq;
+  const focusAt = focus?.at;
+  const focusHeld = focusSeq !== undefined && messages.some((m) => m.seq === focusSeq);
+  useEffect(() => {
+    if (focusSeq === undefined || !focusHeld) return;
+    const target = scroller.current?.querySelector<HTMLElement>(`[data-seq="${focusSeq}"]`);
+    if (!target) return;
+    atBottom.current = false;
+    target.scrollIntoView({ block: 'center' });
+    const show = requestAnimationFrame(() => setHighlighted(focusSeq));
+    const hide = setTimeout(() => setHighlighted(null), HIGHLIGHT_MS);
+    return () => {
+      cancelAnimationFrame(show);
+      clearTimeout(hide);
+    };
+  }, [focusSeq, focusAt, focusHeld]);
+
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
@@ -123,14 +162,25 @@ export function MessageList(props: Props) {
           <p className="mb-4 text-center text-xs text-muted">This is the beginning of your conversation.</p>
         ) : null}
         <ol aria-label="Conversation" className="flex flex-col gap-3">
-          {groupItems(items).map((group) => {
-            const mine = group[0]!.senderId === meId;
+          {groupRows(messages, items).map((row) => {
+            if (row.kind === 'system') return <SystemLine key={row.message.id} message={row.message} meId={meId} nameOf={nameOf} />;
+            const first = row.items[0]!;
+            const mine = first.senderId === meId;
+            // In a group, my own runs need no name: they sit on the right.
+            const showName = !isGroup || !mine;
             return (
-              <li key={group[0]!.key} className={`flex flex-col gap-0.5 ${mine ? 'items-end' : 'items-start'}`}>
-                <span className="px-1 text-xs font-medium text-muted">{mine ? 'You' : (names[group[0]!.senderId] ?? 'Unknown')}</span>
+              <li key={first.key} className={`flex flex-col gap-0.5 ${mine ? 'items-end' : 'items-start'}`}>
+                {showName ? <span className="px-1 text-xs font-medium text-muted">{mine ? 'You' : nameOf(first.senderId)}</span> : null}
                 <ol className={`flex w-full flex-col gap-0.5 ${mine ? 'items-end' : 'items-start'}`}>
-                  {group.map((item) => (
-                    <MessageBubble key={item.key} item={item} mine={mine} receipt={receiptOf(item, props)} onRetry={onRetry} onDiscard={onDiscard} />
+                  {row.items.map((item) => (
+                    <MessageBubble
+                      key={item.key}
+                      {...props}
+                      item={item}
+                      mine={mine}
+                      receipt={receiptOf(item, props)}
+                      highlighted={item.seq !== undefined && item.seq === highlighted}
+                    />
                   ))}
                 </ol>
               </li>
@@ -151,51 +201,8 @@ export function MessageList(props: Props) {
   );
 }
 
-type Receipt = 'sent' | 'delivered' | 'read';
-
 function receiptOf(item: Item, { peerDeliveredSeq, peerReadSeq }: Props): Receipt | undefined {
   if (item.seq === undefined) return undefined;
   if (peerReadSeq !== null && item.seq <= peerReadSeq) return 'read';
   return item.seq <= peerDeliveredSeq ? 'delivered' : 'sent';
-}
-
-const receiptMarks: Record<Receipt, { mark: string; label: string }> = {
-  sent: { mark: '✓', label: 'Sent' },
-  delivered: { mark: '✓✓', label: 'Delivered' },
-  read: { mark: '✓✓', label: 'Read' },
-};
-
-type BubbleProps = { item: Item; mine: boolean; receipt?: Receipt; onRetry: (id: string) => void; onDiscard: (id: string) => void };
-
-function MessageBubble({ item, mine, receipt, onRetry, onDiscard }: BubbleProps) {
-  const status = item.pending ? item.pending.status : 'sent';
-  // Still queued, but the server said it could not store it yet (or did not answer): shown, and retried.
-  const notDelivered = status === 'sending' && item.pending?.error !== undefined;
-  return (
-    <li data-testid="message" data-status={notDelivered ? 'not-delivered' : status} data-seq={item.seq} data-receipt={mine ? receipt : undefined} className="flex max-w-[85%] flex-col sm:max-w-bubble">
-      <div className={`rounded-2xl px-3.5 py-2 ${mine ? 'bg-bubble-own text-bubble-own-ink' : 'bg-bubble-other text-bubble-other-ink'} ${status === 'failed' ? 'opacity-70' : ''}`}>
-        <MessageText text={item.body} />
-      </div>
-      <span className={`flex items-center gap-1 px-1 text-[11px] text-muted ${mine ? 'justify-end' : ''}`}>
-        <Time iso={item.createdAt} />
-        {mine && receipt ? (
-          <span role="img" aria-label={receiptMarks[receipt].label} className={receipt === 'read' ? 'font-semibold text-accent' : ''}>
-            {receiptMarks[receipt].mark}
-          </span>
-        ) : null}
-        {status === 'sending' ? <span>{notDelivered ? 'Not delivered yet · retrying' : 'Sending…'}</span> : null}
-      </span>
-      {item.pending?.status === 'failed' ? (
-        <span role="alert" className="flex flex-wrap items-center justify-end gap-2 px-1 text-xs text-danger">
-          Not sent: {errorMessages[item.pending.error ?? 'internal']}
-          <button type="button" className="font-semibold underline" onClick={() => onRetry(item.key)}>
-            Retry
-          </button>
-          <button type="button" className="font-semibold underline" onClick={() => onDiscard(item.key)}>
-            Discard
-          </button>
-        </span>
-      ) : null}
-    </li>
-  );
 }

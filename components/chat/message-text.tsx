@@ -26,7 +26,57 @@ export function splitLinks(text: string): TextPart[] {
   return parts;
 }
 
-export function MessageText({ text }: { text: string }) {
+/** `@username` as people type it: the characters a username may hold (see usernameSchema). */
+const MENTION = /(^|[^\w@])@([a-z0-9_]{3,32})(?![\w])/gi;
+
+export type MentionPart = { kind: 'text'; text: string } | { kind: 'mention'; text: string; username: string };
+
+/** Marks `@username` of the given people (lower-case usernames); any other `@word` stays text. */
+export function splitMentions(text: string, usernames: ReadonlySet<string>): MentionPart[] {
+  if (usernames.size === 0 || !text.includes('@')) return text ? [{ kind: 'text', text }] : [];
+  const parts: MentionPart[] = [];
+  let cursor = 0;
+  for (const match of text.matchAll(MENTION)) {
+    const username = match[2]!.toLowerCase();
+    if (!usernames.has(username)) continue;
+    const start = match.index + match[1]!.length;
+    if (start > cursor) parts.push({ kind: 'text', text: text.slice(cursor, start) });
+    parts.push({ kind: 'mention', text: text.slice(start, start + username.length + 1), username });
+    cursor = start + username.length + 1;
+  }
+  if (cursor < text.length) parts.push({ kind: 'text', text: text.slice(cursor) });
+  return parts;
+}
+
+export type Mentions = { usernames: ReadonlySet<string>; mine: string };
+
+function TextWithMentions({ text, mentions }: { text: string; mentions?: Mentions }) {
+  if (!mentions) return <span>{text}</span>;
+  return (
+    <>
+      {splitMentions(text, mentions.usernames).map((part, index) =>
+        part.kind === 'mention' ? (
+          <span
+            key={index}
+            data-mention={part.username}
+            className={
+              part.username === mentions.mine
+                ? 'rounded bg-accent px-0.5 font-semibold text-accent-ink'
+                : 'font-semibold underline decoration-2 underline-offset-2'
+            }
+          >
+            {part.text}
+          </span>
+        ) : (
+          <span key={index}>{part.text}</span>
+        ),
+      )}
+    </>
+  );
+}
+
+/** Links and (in groups) members' `@username` highlighted; mine stands out more. */
+export function MessageText({ text, mentions }: { text: string; mentions?: Mentions }) {
   return (
     <p className="whitespace-pre-wrap [overflow-wrap:anywhere]">
       {splitLinks(text).map((part, index) =>
@@ -35,7 +85,7 @@ export function MessageText({ text }: { text: string }) {
             {part.text}
           </a>
         ) : (
-          <span key={index}>{part.text}</span>
+          <TextWithMentions key={index} text={part.text} mentions={mentions} />
         ),
       )}
     </p>

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useRealtime } from '@/components/realtime-provider';
+import type { ErrorCode } from '@/lib/errors';
 import { type MessageDTO, type SyncPage } from '@/lib/realtime/events';
 import { contiguousEnd, mergeMessages, newClientId } from '@/lib/realtime/messages';
 import type { OutboxEntry } from '@/lib/realtime/outbox';
@@ -9,7 +10,24 @@ import type { OutboxEntry } from '@/lib/realtime/outbox';
 export type PendingMessage = OutboxEntry;
 
 const SYNC_TIMEOUT_MS = 10_000;
+const ACTION_TIMEOUT_MS = 10_000;
+/** A reconnect re-reads this many recent messages, so edits, deletions and reactions missed meanwhile show. */
+const RESYNC_RECENT = 100;
+/** Jumping to an old message loads history in pages this large, at most this many times. */
+const JUMP_PAGE_SIZE = 500;
+const JUMP_MAX_PAGES = 20;
 const NONE: OutboxEntry[] = [];
+
+/** The copy we hold, replaced only by a newer version of the same message; null when nothing changes. */
+function replaceNewer(current: MessageDTO[], incoming: MessageDTO): MessageDTO[] | null {
+  const index = current.findIndex((m) => m.seq === incoming.seq);
+  if (index < 0 || current[index]!.version >= incoming.version) return null;
+  const next = [...current];
+  next[index] = incoming;
+  return next;
+}
+
+export type ActionResult = { ok: true } | { ok: false; error: ErrorCode };
 
 /**
  * One open chat: the messages we hold (by sequence number), this chat's part of the tab's outbox,
@@ -28,25 +46,33 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
   const pending = entries.filter((e) => e.chatId === chatId && !messages.some((m) => m.clientId === e.clientId && m.senderId === meId));
 
   const receive = useCallback((incoming: MessageDTO[]) => {
-    const merged = mergeMessages(messagesRef.current, incoming);
+    let merged = mergeMessages(messagesRef.current, incoming);
+    // Copies we already hold are replaced by newer versions (an edit, deletion or reaction meanwhile).
+    for (const message of incoming) merged = replaceNewer(merged, message) ?? merged;
     if (merged !== messagesRef.current) {
       messagesRef.current = merged;
       setMessages(merged);
     }
   }, []);
 
-  /** Fetches everything after the last number we hold without a gap; one run at a time. */
-  const sync = useCallback((): Promise<void> => {
+  /**
+   * Fetches everything after the last number we hold without a gap; one run at a time. `recent` also
+   * re-reads the last RESYNC_RECENT messages we hold (after a reconnect: their edits and reactions).
+   */
+  const sync = useCallback((recent = false): Promise<void> => {
     syncing.current ??= (async () => {
       try {
+        const end = contiguousEnd(messagesRef.current);
+        const first = messagesRef.current[0]?.seq ?? 1;
+        // Never below what we hold: that would be older history, which has its own button.
+        let afterSeq = recent ? Math.max(0, end - RESYNC_RECENT, first - 1) : end;
         for (;;) {
-          const result = await socket
-            .timeout(SYNC_TIMEOUT_MS)
-            .emitWithAck('message:sync', { chatId, afterSeq: contiguousEnd(messagesRef.current) });
+          const result = await socket.timeout(SYNC_TIMEOUT_MS).emitWithAck('message:sync', { chatId, afterSeq });
           if (!result.ok) return;
           const page: SyncPage = result.data;
           receive(page.messages);
           if (!page.hasMore) return;
+          afterSeq = contiguousEnd(messagesRef.current);
         }
       } catch {
         // Timed out: the next reconnect or focus tries again.
@@ -58,32 +84,106 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
   }, [socket, chatId, receive]);
 
   const send = useCallback(
-    (body: string) => void outbox.add({ clientId: newClientId(), chatId, body, createdAt: new Date().toISOString() }),
+    (body: string, replyToId?: string) =>
+      void outbox.add({ clientId: newClientId(), chatId, body, createdAt: new Date().toISOString(), ...(replyToId ? { replyToId } : {}) }),
     [outbox, chatId],
+  );
+
+  /** Edit, delete or react: waits for the server, keeps the message it answers, and says how it went. */
+  const act = useCallback(
+    async (run: () => Promise<{ ok: true; data: MessageDTO } | { ok: false; error: ErrorCode }>): Promise<ActionResult> => {
+      try {
+        const result = await run();
+        if (!result.ok) return result;
+        receive([result.data]);
+        return { ok: true };
+      } catch {
+        return { ok: false, error: 'unavailable' };
+      }
+    },
+    [receive],
+  );
+  const edit = useCallback(
+    (messageId: string, body: string) =>
+      act(() => socket.timeout(ACTION_TIMEOUT_MS).emitWithAck('message:edit', { chatId, messageId, body })),
+    [act, socket, chatId],
+  );
+  const remove = useCallback(
+    (messageId: string) => act(() => socket.timeout(ACTION_TIMEOUT_MS).emitWithAck('message:delete', { chatId, messageId })),
+    [act, socket, chatId],
+  );
+  const toggleReaction = useCallback(
+    (messageId: string, emoji: string) =>
+      act(() => socket.timeout(ACTION_TIMEOUT_MS).emitWithAck('reaction:toggle', { chatId, messageId, emoji })),
+    [act, socket, chatId],
   );
   const retry = useCallback((clientId: string) => outbox.retry(clientId), [outbox]);
   const discard = useCallback((clientId: string) => void outbox.remove(clientId), [outbox]);
 
-  const loadOlder = useCallback(async () => {
-    const first = messagesRef.current[0];
-    if (!first || loadingOlder || !hasOlder) return;
-    setLoadingOlder(true);
-    try {
-      const response = await fetch(`/api/chats/${chatId}/messages?before=${first.seq}`, { cache: 'no-store' });
-      const body = (await response.json()) as { ok: boolean; data?: { messages: MessageDTO[]; hasMore: boolean } };
-      if (body.ok && body.data) {
+  const hasOlderRef = useRef(hasOlder);
+  const loadingRef = useRef(false);
+  /** One page of history before the first message we hold; false when there was nothing (more) to load. */
+  const fetchOlder = useCallback(
+    async (limit?: number): Promise<boolean> => {
+      const first = messagesRef.current[0];
+      if (!first || loadingRef.current || !hasOlderRef.current) return false;
+      loadingRef.current = true;
+      setLoadingOlder(true);
+      try {
+        const query = `before=${first.seq}${limit ? `&limit=${limit}` : ''}`;
+        const response = await fetch(`/api/chats/${chatId}/messages?${query}`, { cache: 'no-store' });
+        const body = (await response.json()) as { ok: boolean; data?: { messages: MessageDTO[]; hasMore: boolean } };
+        if (!body.ok || !body.data) return false;
         receive(body.data.messages);
+        hasOlderRef.current = body.data.hasMore;
         setHasOlder(body.data.hasMore);
+        return body.data.messages.length > 0;
+      } catch {
+        return false;
+      } finally {
+        loadingRef.current = false;
+        setLoadingOlder(false);
       }
-    } finally {
-      setLoadingOlder(false);
-    }
-  }, [chatId, hasOlder, loadingOlder, receive]);
+    },
+    [chatId, receive],
+  );
+  const loadOlder = useCallback(() => void fetchOlder(), [fetchOlder]);
+
+  /** Loads history until the message numbered `seq` is held (bounded); true when it is. */
+  const loadUntil = useCallback(
+    async (seq: number): Promise<boolean> => {
+      for (let page = 0; page < JUMP_MAX_PAGES; page++) {
+        if (messagesRef.current.some((m) => m.seq === seq)) return true;
+        const first = messagesRef.current[0];
+        if (!first || first.seq < seq) return false; // Not ours to read, or not there at all.
+        // Another load in flight: wait for it rather than give up.
+        if (loadingRef.current) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          continue;
+        }
+        if (!(await fetchOlder(JUMP_PAGE_SIZE))) return messagesRef.current.some((m) => m.seq === seq);
+      }
+      return messagesRef.current.some((m) => m.seq === seq);
+    },
+    [fetchOlder],
+  );
 
   useEffect(() => {
     const catchUp = async () => {
       await sync();
       await outbox.flush();
+    };
+    // After a reconnect, also re-read the recent messages: their edits, deletions and reactions may be missed.
+    const reconnected = async () => {
+      await sync(true);
+      await outbox.flush();
+    };
+    const onUpdated = (message: MessageDTO) => {
+      if (message.chatId !== chatId) return;
+      const next = replaceNewer(messagesRef.current, message);
+      if (!next) return;
+      messagesRef.current = next;
+      setMessages(next);
     };
     const onMessage = (message: MessageDTO) => {
       if (message.chatId !== chatId) return;
@@ -96,20 +196,22 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
     };
     const offStored = outbox.onStored(onMessage);
     socket.on('message:new', onMessage);
-    socket.on('connect', catchUp);
-    socket.on('sync:required', catchUp);
+    socket.on('message:updated', onUpdated);
+    socket.on('connect', reconnected);
+    socket.on('sync:required', reconnected);
     window.addEventListener('focus', onVisible);
     document.addEventListener('visibilitychange', onVisible);
     if (socket.connected) void catchUp();
     return () => {
       offStored();
       socket.off('message:new', onMessage);
-      socket.off('connect', catchUp);
-      socket.off('sync:required', catchUp);
+      socket.off('message:updated', onUpdated);
+      socket.off('connect', reconnected);
+      socket.off('sync:required', reconnected);
       window.removeEventListener('focus', onVisible);
       document.removeEventListener('visibilitychange', onVisible);
     };
   }, [socket, outbox, chatId, receive, sync]);
 
-  return { messages, pending, hasOlder, loadingOlder, send, retry, discard, loadOlder };
+  return { messages, pending, hasOlder, loadingOlder, send, retry, discard, loadOlder, loadUntil, edit, remove, toggleReaction };
 }

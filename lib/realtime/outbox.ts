@@ -11,6 +11,8 @@ export type OutboxEntry = {
   userId: string;
   chatId: string;
   body: string;
+  /** The message this one answers; optional, so entries saved before replies existed stay valid. */
+  replyToId?: string;
   createdAt: string;
   status: 'sending' | 'failed';
   error?: ErrorCode;
@@ -126,7 +128,12 @@ export class Outbox {
         try {
           result = await this.socket
             .timeout(ACK_TIMEOUT_MS)
-            .emitWithAck('message:send', { chatId: next.chatId, clientId: next.clientId, body: next.body });
+            .emitWithAck('message:send', {
+              chatId: next.chatId,
+              clientId: next.clientId,
+              body: next.body,
+              ...(next.replyToId ? { replyToId: next.replyToId } : {}),
+            });
         } catch {
           // No ack in time: send the same client id again shortly; the server stores it once.
           await this.patch(next.clientId, { error: 'unavailable' });
