@@ -8,7 +8,7 @@ import * as groups from '@/db/queries/groups';
 import { getRecentMessagesCache, logCacheFailure } from '@/lib/cache/recent-messages';
 import { AppError, fail, ok, type Result } from '@/lib/errors';
 import type { MemberDTO, MessageDTO } from '@/lib/realtime/events';
-import { emitSystemLine, joinChatRoom, leaveChatRoom, notifyChatCreated, notifyChatUpdated } from '@/lib/realtime/notify';
+import { emitSystemLine, emitTypingStopped, joinChatRoom, leaveChatRoom, notifyChatCreated, notifyChatUpdated } from '@/lib/realtime/notify';
 
 async function refused<T>(work: () => Promise<T>): Promise<Result<T>> {
   try {
@@ -90,6 +90,8 @@ async function endMembership(
   }
   await notifyChatUpdated(chatId, [...(await listChatMemberIds(chatId)), userId]);
   await leaveChatRoom(chatId, [userId]);
+  // Their sockets can no longer say they stopped typing in the room.
+  emitTypingStopped(chatId, userId);
   return ok(null);
 }
 

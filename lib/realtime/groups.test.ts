@@ -127,7 +127,34 @@ async function removeWhileListening(catUrl: string) {
   return { admin, ben, cat, chatId, catSocket, benSocket, removedLine };
 }
 
+/** Messages keep coming while Cat is removed: whatever Cat hears live is numbered at most the removal line. */
+async function removeDuringTraffic(catUrl: string) {
+  const { admin, ben, cat, chatId } = await makeGroup();
+  const [adminSocket, benSocket] = await Promise.all([server.connect(admin), server.connect(ben)]);
+  const catSocket = await connectAs(catUrl, cat);
+  const catHeard = recordEvents(catSocket, 'message:new', (m) => m.chatId === chatId);
+  const benHeard = recordEvents(benSocket, 'message:new', (m) => m.chatId === chatId);
+
+  const traffic = (async () => {
+    for (let i = 0; i < 30; i += 1) expect(await sendMessage(adminSocket, { chatId, body: `m${i}` })).toMatchObject({ ok: true });
+  })();
+  expect(await as(admin).removeGroupMember({ chatId, userId: cat.id })).toEqual({ ok: true, data: null });
+  await traffic;
+  const last = nextEvent(benSocket, 'message:new', (m) => m.body === 'last');
+  await sendMessage(adminSocket, { chatId, body: 'last' });
+  await last;
+  await flushed(catSocket);
+
+  const removal = benHeard.find((m) => m.event?.type === 'member_removed')!;
+  expect(catHeard.map((m) => m.seq).filter((seq) => seq > removal.seq)).toEqual([]);
+  expect(catHeard.map((m) => m.seq)).toContain(removal.seq);
+}
+
 describe('removeGroupMember', () => {
+  it('never lets a message numbered after the removal reach the removed member live, even mid-traffic', async () => {
+    await removeDuringTraffic(server.url);
+  });
+
   it('stops the removed member’s live socket at once; send, join and typing are refused; the history stays readable', async () => {
     const { cat, chatId, catSocket, benSocket, removedLine, admin } = await removeWhileListening(server.url);
 
@@ -183,6 +210,10 @@ describe.skipIf(!process.env.REDIS_URL)('a removed member on another instance (n
 
   it('hears the removal, then nothing sent after it', async () => {
     await removeWhileListening(remote.url);
+  });
+
+  it('hears nothing numbered after the removal, even mid-traffic', async () => {
+    await removeDuringTraffic(remote.url);
   });
 });
 

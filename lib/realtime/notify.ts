@@ -62,3 +62,8 @@ export function emitSystemLine(line: MessageDTO, alsoTo: string[] = []): void {
   if (!io) return logger.warn('realtime_unavailable', { chatId: line.chatId });
   io.to([rooms.chat(line.chatId), ...alsoTo.map(rooms.user)]).emit('message:new', line);
 }
+
+/** Clears "<name> is typing…" for a member who left the chat's room (they can no longer clear it themselves). */
+export function emitTypingStopped(chatId: string, userId: string): void {
+  getRealtimeServer()?.to(rooms.chat(chatId)).emit('typing:update', { chatId, userId, typing: false });
+}
