@@ -14,17 +14,17 @@ import { UserPicker } from './user-picker';
 const MIN_OTHERS = 2;
 
 /** "New group" in the sidebar header, and the dialog it opens. */
-export function NewGroupButton() {
+export function NewGroupButton({ className }: { className: string }) {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button
-        type="button"
-        aria-haspopup="dialog"
-        onClick={() => setOpen(true)}
-        className="rounded-lg px-2 py-1 text-sm text-muted hover:bg-surface-alt hover:text-ink"
-      >
-        New group
+      <button type="button" aria-haspopup="dialog" aria-label="New group" title="New group" onClick={() => setOpen(true)} className={className}>
+        {/* Two people and a plus. */}
+        <svg aria-hidden="true" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" className="h-5 w-5">
+          <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2" />
+          <circle cx="9" cy="7" r="4" />
+          <path d="M19 8v6M22 11h-6" />
+        </svg>
       </button>
       {open ? <NewGroupDialog onClose={() => setOpen(false)} /> : null}
     </>
@@ -67,7 +67,10 @@ function NewGroupDialog({ onClose }: { onClose: () => void }) {
           required
           disabled={pending}
           error={errors.title}
-          onChange={(event) => setTitle(event.target.value)}
+          onChange={(event) => {
+            setTitle(event.target.value);
+            if (event.target.value.trim()) setErrors((current) => ({ ...current, title: undefined }));
+          }}
         />
         <fieldset className="flex flex-col gap-1" aria-describedby="new-group-members-hint">
           <legend className="sr-only">Members</legend>

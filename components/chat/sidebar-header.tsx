@@ -1,8 +1,20 @@
 import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { logout } from '@/app/(auth)/actions';
 import type { UserDTO } from '@/lib/realtime/events';
 import { Avatar } from './avatar';
 import { NewGroupButton } from './new-group-dialog';
+
+/** Icon-sized actions, so the person's own name keeps its room on a phone; the name is in aria-label and title. */
+export const headerAction = 'inline-flex h-9 w-9 shrink-0 items-center justify-center rounded-lg text-muted hover:bg-surface-alt hover:text-ink';
+
+function Icon({ children }: { children: ReactNode }) {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" className="h-5 w-5">
+      {children}
+    </svg>
+  );
+}
 
 export function SidebarHeader({ user }: { user: UserDTO }) {
   return (
@@ -14,15 +26,24 @@ export function SidebarHeader({ user }: { user: UserDTO }) {
         </p>
         <p className="truncate text-xs text-muted">@{user.username}</p>
       </div>
-      <NewGroupButton />
-      <Link href="/settings" className="rounded-lg px-2 py-1 text-sm text-muted hover:bg-surface-alt hover:text-ink">
-        Settings
-      </Link>
-      <form action={logout}>
-        <button type="submit" className="rounded-lg px-2 py-1 text-sm text-muted hover:bg-surface-alt hover:text-ink">
-          Sign out
-        </button>
-      </form>
+      <div className="flex items-center gap-0.5">
+        <NewGroupButton className={headerAction} />
+        <Link href="/settings" aria-label="Settings" title="Settings" className={headerAction}>
+          <Icon>
+            <circle cx="12" cy="12" r="3" />
+            <path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" />
+          </Icon>
+        </Link>
+        <form action={logout}>
+          <button type="submit" aria-label="Sign out" title="Sign out" className={headerAction}>
+            <Icon>
+              <path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4" />
+              <path d="m16 17 5-5-5-5" />
+              <path d="M21 12H9" />
+            </Icon>
+          </button>
+        </form>
+      </div>
     </header>
   );
 }
