@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeTestServices,
@@ -15,7 +16,8 @@ import { installQueryLog, type QueryLog } from '@/lib/testing/query-log';
 /**
  * What one sent message costs in Postgres statements, counted on the wire (postgres.js's debug hook sees every
  * statement this process writes, `begin`/`commit` included). Receipts must add no statement per message: the
- * positions they report are merged and written once per flush.
+ * positions they report are merged and written once per flush. Mentions add none (resolved inside the insert);
+ * a reply adds one, the read of its original.
  */
 let server: TestRealtimeServer;
 let queries: QueryLog;
@@ -30,6 +32,18 @@ afterAll(async () => {
   await closeTestServices();
 });
 
+/**
+ * Left out: presence, which runs beside the send path (announcements, their privacy lookups, last-seen writes), and
+ * postgres.js's array type lookup, sent once per new connection the first time it reads an array column.
+ */
+const NOT_SEND_PATH = [
+  /^select distinct/,
+  /^select ("users"\.)?"hide_last_seen"/,
+  /^update "users" set "last_seen_at"/,
+  /^select b\.oid, b\.typarray from pg_catalog\.pg_type/,
+];
+const sendPathOnly = (statements: string[]) => statements.filter((statement) => !NOT_SEND_PATH.some((shape) => shape.test(statement)));
+
 const announcements = () => queries.statements.filter((statement) => statement.startsWith('select distinct')).length;
 
 /** The shapes of the hot path's statements, in order. */
@@ -43,6 +57,34 @@ const SEND_PATH = [
 ];
 
 describe('statements per message', () => {
+  it('a mention costs no statement: Postgres resolves the names inside the insert', async () => {
+    const { a, b, chatId } = await makeChat();
+    const sender = await server.connect(a);
+
+    const window = queries.mark();
+    const mention = await sendMessage(sender, { chatId, body: `hey @${b.username}` });
+    expect(mention).toMatchObject({ ok: true, data: { mentionIds: [b.id] } });
+    const statements = sendPathOnly(window.list());
+    expect(statements.length, statements.join('\n')).toBe(SEND_PATH.length);
+    statements.forEach((statement, index) => expect(statement).toMatch(SEND_PATH[index]!));
+    expect(statements.find((statement) => statement.startsWith('insert'))).toMatch(/select array_agg\(cm\.user_id/);
+  });
+
+  it('a reply costs one statement more: reading the original, which is checked and becomes the quote', async () => {
+    const { a, chatId } = await makeChat();
+    const sender = await server.connect(a);
+    const original = await sendMessage(sender, { chatId, body: 'original' });
+    if (!original.ok) throw new Error(original.error);
+
+    const window = queries.mark();
+    const reply = await sender.timeout(WAIT_MS).emitWithAck('message:send', { chatId, clientId: randomUUID(), body: 'reply', replyToId: original.data.id });
+    expect(reply).toMatchObject({ ok: true, data: { replyTo: { id: original.data.id } } });
+    const statements = sendPathOnly(window.list());
+    const replyPath = [SEND_PATH[0]!, /^select .* from "messages" where \("messages"\."chat_id" = \$1 and "messages"\."id" = \$2\)/, ...SEND_PATH.slice(1)];
+    expect(statements.length, statements.join('\n')).toBe(replyPath.length);
+    statements.forEach((statement, index) => expect(statement).toMatch(replyPath[index]!));
+  });
+
   it('one message:send costs six statements: membership, idempotency check, and a four-statement transaction', async () => {
     const { a, chatId } = await makeChat();
     const before = announcements();

@@ -1,0 +1,262 @@
+/**
+ * Issue 5: edit (own text, 24 h), delete for everyone, reactions (toggling, one per user per emoji), each live for
+ * the other members; and nobody changes what they may not: non-members, former members, someone else's message,
+ * system lines, deleted messages, messages outside one's window.
+ */
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDb } from '@/db';
+import { getMessageById } from '@/db/queries/messages';
+import { messages, type User } from '@/db/schema';
+import type { ErrorCode } from '@/lib/errors';
+import {
+  closeTestServices,
+  emitRaw,
+  makeChat,
+  makeUser,
+  nextEvent,
+  recordEvents,
+  sendMessage,
+  startRealtimeServer,
+  type TestRealtimeServer,
+  type TestSocket,
+} from '@/lib/testing/harness';
+import { ask, data, endMembership, insertSystemLine, makeGroup, startWindowAfter, storedState } from './message-test-kit';
+
+let server: TestRealtimeServer;
+
+beforeAll(async () => {
+  server = await startRealtimeServer();
+});
+
+afterAll(async () => {
+  await server?.close();
+  await closeTestServices();
+});
+
+const isIsoDate = (value: string | null) => value !== null && new Date(value).toISOString() === value;
+
+describe('message:edit', () => {
+  it('changes the author’s text, marks it edited, bumps its version and tells the other member live', async () => {
+    const { a, b, chatId } = await makeChat();
+    const [socketA, socketB] = await Promise.all([server.connect(a), server.connect(b)]);
+    const sent = data(await sendMessage(socketA, { chatId, body: 'helo' }));
+    const before = await storedState(chatId, sent.id);
+
+    const heard = nextEvent(socketB, 'message:updated', (m) => m.id === sent.id);
+    const edited = data(await ask.edit(socketA, { chatId, messageId: sent.id, body: 'hello' }));
+
+    expect(edited).toEqual({ ...sent, body: 'hello', editedAt: expect.any(String), version: sent.version + 1 });
+    expect(isIsoDate(edited.editedAt)).toBe(true);
+    expect(await heard).toEqual(edited);
+    expect(await getMessageById({ chatId, messageId: sent.id })).toEqual(edited);
+    expect((await storedState(chatId, sent.id))!.revision).toBe(before!.revision + 1);
+  });
+
+  it('answers a retried edit (same text) with the message as it is, changing nothing', async () => {
+    const { a, chatId } = await makeChat();
+    const socket = await server.connect(a);
+    const sent = data(await sendMessage(socket, { chatId, body: 'first' }));
+    const edited = data(await ask.edit(socket, { chatId, messageId: sent.id, body: 'second' }));
+
+    expect(await ask.edit(socket, { chatId, messageId: sent.id, body: 'second' })).toEqual({ ok: true, data: edited });
+    expect((await storedState(chatId, sent.id))!.version).toBe(1);
+  });
+
+  it('refuses an empty or too long text before touching anything', async () => {
+    const { a, chatId } = await makeChat();
+    const socket = await server.connect(a);
+    const sent = data(await sendMessage(socket, { chatId, body: 'keep me' }));
+    expect(await emitRaw(socket, 'message:edit', { chatId, messageId: sent.id, body: '  ' })).toEqual({ ok: false, error: 'invalid_input' });
+    expect(await emitRaw(socket, 'message:edit', { chatId, messageId: sent.id, body: 'x'.repeat(4001) })).toEqual({ ok: false, error: 'too_long' });
+    expect((await storedState(chatId, sent.id))!.body).toBe('keep me');
+  });
+});
+
+describe('message:delete', () => {
+  it('erases the text, mentions and reactions for everyone, live, and keeps the row as a marker', async () => {
+    const { users, chatId } = await makeGroup(3);
+    const [a, b, c] = users as [User, User, User];
+    const [socketA, socketB, socketC] = (await Promise.all(users.map((user) => server.connect(user)))) as [TestSocket, TestSocket, TestSocket];
+    const sent = data(await ask.send(socketA, { chatId, body: `secret for @${b.username}` }));
+    expect(sent.mentionIds).toEqual([b.id]);
+    data(await ask.react(socketC, { chatId, messageId: sent.id, emoji: '😮' }));
+
+    const heardB = nextEvent(socketB, 'message:updated', (m) => m.id === sent.id && m.deleted);
+    const heardC = nextEvent(socketC, 'message:updated', (m) => m.id === sent.id && m.deleted);
+    const deleted = data(await ask.remove(socketA, { chatId, messageId: sent.id }));
+
+    expect(deleted).toMatchObject({ id: sent.id, seq: sent.seq, body: '', deleted: true, mentionIds: [], reactions: [], version: 2 });
+    expect(await heardB).toEqual(deleted);
+    expect(await heardC).toEqual(deleted);
+    const [row] = await getDb().select({ body: messages.body, deletedAt: messages.deletedAt }).from(messages).where(eq(messages.id, sent.id));
+    expect(row).toEqual({ body: '', deletedAt: expect.any(Date) });
+    // Nothing of the text stays searchable either (the vector is generated from the body).
+    const [found] = await getDb().execute<{ n: number }>(sql`select count(*)::int as n from messages where id = ${sent.id} and search_vector @@ 'secret'::tsquery`);
+    expect(found!.n).toBe(0);
+    expect(a.id).not.toBe(c.id);
+  });
+
+  it('answers a retried delete with the deleted message, changing nothing', async () => {
+    const { a, chatId } = await makeChat();
+    const socket = await server.connect(a);
+    const sent = data(await sendMessage(socket, { chatId, body: 'oops' }));
+    const deleted = data(await ask.remove(socket, { chatId, messageId: sent.id }));
+    expect(await ask.remove(socket, { chatId, messageId: sent.id })).toEqual({ ok: true, data: deleted });
+  });
+
+  it('deletes one’s own message also after the 24 h edit window', async () => {
+    const { a, chatId } = await makeChat();
+    const socket = await server.connect(a);
+    const sent = data(await sendMessage(socket, { chatId, body: 'old news' }));
+    await getDb().update(messages).set({ createdAt: sql`now() - interval '3 days'` }).where(eq(messages.id, sent.id));
+    expect(await ask.remove(socket, { chatId, messageId: sent.id })).toMatchObject({ ok: true, data: { deleted: true } });
+  });
+});
+
+describe('reaction:toggle', () => {
+  it('adds and removes one reaction per user per emoji, with counts and who reacted, live for the others', async () => {
+    const { users, chatId } = await makeGroup(3);
+    const [a, b, c] = users as [User, User, User];
+    const [socketA, socketB, socketC] = (await Promise.all(users.map((user) => server.connect(user)))) as [TestSocket, TestSocket, TestSocket];
+    const sent = data(await ask.send(socketA, { chatId, body: 'react to me' }));
+    const heardByC = recordEvents(socketC, 'message:updated', (m) => m.id === sent.id);
+
+    data(await ask.react(socketB, { chatId, messageId: sent.id, emoji: '👍' }));
+    data(await ask.react(socketC, { chatId, messageId: sent.id, emoji: '👍' }));
+    const third = data(await ask.react(socketA, { chatId, messageId: sent.id, emoji: '❤️' }));
+    expect(third.reactions).toEqual([
+      { emoji: '👍', userIds: [b.id, c.id] },
+      { emoji: '❤️', userIds: [a.id] },
+    ]);
+    expect(third.version).toBe(3);
+
+    const lastHeard = nextEvent(socketC, 'message:updated', (m) => m.id === sent.id && m.version === 4);
+    const toggledOff = data(await ask.react(socketB, { chatId, messageId: sent.id, emoji: '👍' }));
+    expect(toggledOff.reactions).toEqual([
+      { emoji: '👍', userIds: [c.id] },
+      { emoji: '❤️', userIds: [a.id] },
+    ]);
+    expect(await lastHeard).toEqual(toggledOff);
+    expect(heardByC.map((m) => m.version)).toEqual([1, 2, 3, 4]);
+    // Any emoji, not only the quick set; a non-emoji is refused.
+    expect(data(await ask.react(socketB, { chatId, messageId: sent.id, emoji: '🦩' })).reactions.at(-1)).toEqual({ emoji: '🦩', userIds: [b.id] });
+    expect(await emitRaw(socketB, 'reaction:toggle', { chatId, messageId: sent.id, emoji: 'ok' })).toEqual({ ok: false, error: 'invalid_input' });
+  });
+});
+
+type Op = 'edit' | 'remove' | 'react';
+const run = (op: Op, socket: TestSocket, chatId: string, messageId: string) =>
+  op === 'edit'
+    ? ask.edit(socket, { chatId, messageId, body: 'changed' })
+    : op === 'remove'
+      ? ask.remove(socket, { chatId, messageId })
+      : ask.react(socket, { chatId, messageId, emoji: '👍' });
+
+/** Each case: who asks about which message, and what each change must answer. */
+const refusals: [string, () => Promise<{ socket: TestSocket; chatId: string; messageId: string }>, Partial<Record<Op, ErrorCode>>][] = [
+  [
+    'a non-member',
+    async () => {
+      const { a, chatId } = await makeChat();
+      const message = data(await sendMessage(await server.connect(a), { chatId, body: 'private' }));
+      return { socket: await server.connect(await makeUser()), chatId, messageId: message.id };
+    },
+    { edit: 'not_found', remove: 'not_found', react: 'not_found' },
+  ],
+  [
+    'a former member, on their own message sent while they belonged',
+    async () => {
+      const { users, chatId } = await makeGroup(3);
+      const socket = await server.connect(users[1]!);
+      const message = data(await ask.send(socket, { chatId, body: 'before I left' }));
+      await endMembership(chatId, users[1]!.id, message.seq + 1);
+      return { socket, chatId, messageId: message.id };
+    },
+    { edit: 'not_found', remove: 'not_found', react: 'not_found' },
+  ],
+  [
+    'a member, on someone else’s message',
+    async () => {
+      const { a, b, chatId } = await makeChat();
+      const message = data(await sendMessage(await server.connect(a), { chatId, body: 'mine' }));
+      return { socket: await server.connect(b), chatId, messageId: message.id };
+    },
+    { edit: 'forbidden', remove: 'forbidden' },
+  ],
+  [
+    'the author, after 24 hours',
+    async () => {
+      const { a, chatId } = await makeChat();
+      const socket = await server.connect(a);
+      const message = data(await sendMessage(socket, { chatId, body: 'yesterday' }));
+      await getDb().update(messages).set({ createdAt: sql`now() - interval '24 hours 1 minute'` }).where(eq(messages.id, message.id));
+      return { socket, chatId, messageId: message.id };
+    },
+    { edit: 'edit_window_passed' },
+  ],
+  [
+    'the actor of a system line',
+    async () => {
+      const { users, chatId } = await makeGroup(3);
+      const messageId = await insertSystemLine(chatId, users[0]!.id, { type: 'group_renamed', actorId: users[0]!.id, title: 'new' });
+      return { socket: await server.connect(users[0]!), chatId, messageId };
+    },
+    { edit: 'forbidden', remove: 'forbidden', react: 'forbidden' },
+  ],
+  [
+    'the author, on a deleted message',
+    async () => {
+      const { a, chatId } = await makeChat();
+      const socket = await server.connect(a);
+      const message = data(await sendMessage(socket, { chatId, body: 'gone' }));
+      data(await ask.remove(socket, { chatId, messageId: message.id }));
+      return { socket, chatId, messageId: message.id };
+    },
+    { edit: 'not_found', react: 'not_found' },
+  ],
+  [
+    'a member added later, on a message from before their window',
+    async () => {
+      const { users, chatId } = await makeGroup(3);
+      const message = data(await ask.send(await server.connect(users[0]!), { chatId, body: 'before you came' }));
+      await startWindowAfter(chatId, users[2]!.id, message.seq);
+      return { socket: await server.connect(users[2]!), chatId, messageId: message.id };
+    },
+    { react: 'not_found' },
+  ],
+  [
+    'a member, naming a message of another chat',
+    async () => {
+      const { a, chatId } = await makeChat();
+      const other = await makeChat();
+      const message = data(await sendMessage(await server.connect(other.a), { chatId: other.chatId, body: 'elsewhere' }));
+      return { socket: await server.connect(a), chatId, messageId: message.id };
+    },
+    { edit: 'not_found', remove: 'not_found', react: 'not_found' },
+  ],
+];
+
+describe.each(refusals)('refused for %s', (_who, setup, expected) => {
+  it.each(Object.entries(expected) as [Op, ErrorCode][])('%s answers %s and writes nothing', async (op, code) => {
+    const { socket, chatId, messageId } = await setup();
+    const before = await storedState(chatId, messageId);
+
+    expect(await run(op, socket, chatId, messageId)).toEqual({ ok: false, error: code });
+    expect(await storedState(chatId, messageId)).toEqual(before);
+  });
+});
+
+describe('a non-member learns nothing', () => {
+  it('hears for a real chat and message exactly what it hears for random ids', async () => {
+    const { a, chatId } = await makeChat();
+    const message = data(await sendMessage(await server.connect(a), { chatId, body: 'private' }));
+    const stranger = await server.connect(await makeUser());
+    for (const op of ['edit', 'remove', 'react'] as const) {
+      const real = await run(op, stranger, chatId, message.id);
+      expect(await run(op, stranger, randomUUID(), randomUUID())).toEqual(real);
+      expect(await run(op, stranger, chatId, randomUUID())).toEqual(real);
+    }
+  });
+});
