@@ -128,10 +128,18 @@ function summaryQuery(userId: string) {
         archivedAtSeq: me.archivedAtSeq,
       },
       lastActivityAt: lastActivity,
-      memberCount: sql<number>`(select count(*)::int from ${chatMembers} as o where o.chat_id = ${chats.id} and o.left_at_seq is null)`,
-      peerDeliveredSeq: sql<number>`coalesce((select min(o.delivered_seq)::int from ${chatMembers} as o where o.chat_id = ${chats.id} and o.user_id <> ${me.userId} and o.left_at_seq is null), 0)`,
+      // A former member sees the group as it stood when they left: its members then, its name then, no
+      // positions past their end (changes after are messages sent after they left).
+      memberCount: sql<number>`(case when ${me.leftAtSeq} is null
+        then (select count(*)::int from ${chatMembers} as o where o.chat_id = ${chats.id} and o.left_at_seq is null)
+        else (select count(*)::int from ${chatMembers} as o where o.chat_id = ${chats.id} and o.visible_after_seq < ${me.leftAtSeq}
+          and (o.left_at_seq is null or o.left_at_seq > ${me.leftAtSeq})) end)`,
+      titleThen: sql<string | null>`(case when ${me.leftAtSeq} is not null and ${chats.kind} = 'group' then (select t.event->>'title' from ${messages} as t
+        where t.chat_id = ${chats.id} and t.seq <= ${me.leftAtSeq} and t.kind = 'system' and t.event->>'type' in ('group_created', 'group_renamed')
+        order by t.seq desc limit 1) end)`,
+      peerDeliveredSeq: sql<number>`coalesce((select min(least(o.delivered_seq, ${visibleEnd}))::int from ${chatMembers} as o where o.chat_id = ${chats.id} and o.user_id <> ${me.userId} and o.left_at_seq is null), 0)`,
       // Receipts are reciprocal: who sends none sees none; members who send none are left out of the lowest.
-      peerReadSeq: sql<number | null>`case when ${meUser.sendReadReceipts} then (select min(o.read_seq)::int from ${chatMembers} as o join ${users} as u on u.id = o.user_id where o.chat_id = ${chats.id} and o.user_id <> ${me.userId} and o.left_at_seq is null and u.send_read_receipts) end`,
+      peerReadSeq: sql<number | null>`case when ${meUser.sendReadReceipts} then (select min(least(o.read_seq, ${visibleEnd}))::int from ${chatMembers} as o join ${users} as u on u.id = o.user_id where o.chat_id = ${chats.id} and o.user_id <> ${me.userId} and o.left_at_seq is null and u.send_read_receipts) end`,
       // Uses the (chat_id, seq) index; unread runs are short.
       unreadCount: sql<number>`(select count(*)::int from ${messages} as m where ${unreadFilter})`,
       unreadMentionCount: sql<number>`(select count(*)::int from ${messages} as m where ${unreadFilter} and ${me.userId} = any(m.mention_ids))`,
@@ -156,7 +164,7 @@ async function toChatSummaryDTOs(rows: SummaryRow[]): Promise<ChatSummaryDTO[]> 
   return rows.map((row) => ({
     id: row.chat.id,
     kind: row.chat.kind,
-    title: row.chat.kind === 'group' ? (row.chat.title ?? '') : (row.peer?.displayName ?? ''),
+    title: row.chat.kind === 'group' ? (row.titleThen ?? row.chat.title ?? '') : (row.peer?.displayName ?? ''),
     peer: row.peer ? toUserDTO(row.peer) : null,
     memberCount: row.memberCount,
     myRole: row.me.role,

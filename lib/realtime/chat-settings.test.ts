@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getChatSummaryForUser, MUTED_FOREVER } from '@/db/queries/chats';
-import { createGroup, removeGroupMember } from '@/db/queries/groups';
+import { addGroupMembers, createGroup, removeGroupMember, renameGroup } from '@/db/queries/groups';
 import { insertMessage } from '@/db/queries/messages';
 import { toUserDTO } from '@/db/queries/users';
 import type { User } from '@/db/schema';
@@ -115,8 +115,14 @@ describe('setChatArchived', () => {
     expect(await as(cat).setChatMute({ chatId, duration: '8h' })).toEqual({ ok: true, data: null });
     await insertMessage({ chatId, senderId: admin.id, clientId: randomUUID(), body: 'after cat' });
 
+    await renameGroup({ chatId, actorId: admin.id, title: 'Trip without Cat' });
+    await addGroupMembers({ chatId, actorId: admin.id, userIds: [(await makeUser()).id] });
+
     const later = (await getChatSummaryForUser({ chatId, userId: cat.id }))!;
     expect(later).toMatchObject({ active: false, archived: true, lastActivityAt: atRemoval.lastActivityAt, unreadCount: 0 });
+    // The group as it stood when Cat left: name and members then, not what changed after.
+    expect(later).toMatchObject({ title: 'Trip', memberCount: 2 });
+    expect(await getChatSummaryForUser({ chatId, userId: ben.id })).toMatchObject({ title: 'Trip without Cat', memberCount: 3 });
     expect(later.lastMessage?.event?.type).toBe('member_removed');
   });
 
