@@ -95,18 +95,24 @@ export function deleteMessage(input: ChangeInput): Promise<ChangeResult> {
   });
 }
 
+/** Distinct emojis one person may put on one message: any emoji is allowed, a wall of them is not. */
+export const MAX_REACTIONS_PER_USER = 20;
+
 /** Adds the user's reaction with this emoji, or removes it if they had it: one per user per emoji. */
 export function toggleReaction(input: ChangeInput & { emoji: string }): Promise<ChangeResult> {
   return changeMessage(input, async (tx, row) => {
     if (row.kind !== 'text') throw new AppError('forbidden');
     if (row.deletedAt) throw new AppError('not_found');
-    const key = { messageId: row.id, userId: input.userId, emoji: input.emoji };
-    const added = await tx.insert(messageReactions).values(key).onConflictDoNothing().returning({ emoji: messageReactions.emoji });
-    if (added.length === 0) {
-      await tx
-        .delete(messageReactions)
-        .where(and(eq(messageReactions.messageId, row.id), eq(messageReactions.userId, input.userId), eq(messageReactions.emoji, input.emoji)));
-    }
+    const mine = and(eq(messageReactions.messageId, row.id), eq(messageReactions.userId, input.userId));
+    const removed = await tx
+      .delete(messageReactions)
+      .where(and(mine, eq(messageReactions.emoji, input.emoji)))
+      .returning({ emoji: messageReactions.emoji });
+    if (removed.length > 0) return true;
+    // The message row is locked: this count cannot race another toggle on the same message.
+    const [{ count } = { count: 0 }] = await tx.select({ count: sql<number>`count(*)::int` }).from(messageReactions).where(mine);
+    if (count >= MAX_REACTIONS_PER_USER) throw new AppError('invalid_input');
+    await tx.insert(messageReactions).values({ messageId: row.id, userId: input.userId, emoji: input.emoji });
     return true;
   });
 }

@@ -1,12 +1,9 @@
 import { and, asc, desc, eq, gt, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { TransactionRollbackError } from 'drizzle-orm';
 import { GROUP_MAX_MEMBERS, type MessageDTO, type ReactionDTO, type ReplyPreviewDTO } from '@/lib/realtime/events';
-import { parseMentionNames } from '@/lib/realtime/messages';
+import { parseMentionNames, toReplyPreviewDTO } from '@/lib/realtime/messages';
 import { getDb } from '../index';
 import { chats, messageReactions, messages, type Message } from '../schema';
-
-/** How much of a replied-to message the quote shows. */
-const REPLY_SNIPPET_LENGTH = 120;
 
 /** Every column but the search vector, which only the database needs. */
 const messageColumns = {
@@ -48,13 +45,7 @@ export const toMessageDTO = (
   createdAt: message.createdAt.toISOString(),
 });
 
-export const toReplyPreview = (original: MessageRow): ReplyPreviewDTO => ({
-  id: original.id,
-  seq: original.seq,
-  senderId: original.senderId,
-  snippet: Array.from(original.body).slice(0, REPLY_SNIPPET_LENGTH).join(''),
-  deleted: original.deletedAt !== null,
-});
+export const toReplyPreview = (original: MessageRow): ReplyPreviewDTO => toReplyPreviewDTO({ ...original, deleted: original.deletedAt !== null });
 
 /** Rows → DTOs with their reactions and reply quotes: two batched queries, whatever the page size. */
 export async function hydrateMessages(rows: MessageRow[]): Promise<MessageDTO[]> {

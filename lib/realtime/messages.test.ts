@@ -2,7 +2,7 @@ import { webcrypto } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import type { MessageDTO } from './events';
 import { makeMessageDTO } from '@/lib/testing/message-fixture';
-import { contiguousEnd, mergeMessages, newClientId, parseMentionNames } from './messages';
+import { contiguousEnd, mergeMessages, newClientId, parseMentionNames, refreshQuotes, toReplyPreviewDTO } from './messages';
 
 const message = (seq: number, body = `m${seq}`): MessageDTO =>
   makeMessageDTO({
@@ -62,12 +62,38 @@ describe('mergeMessages', () => {
     expect(mergeMessages(list(1), [low, high]).at(-1)).toBe(high);
   });
 
+  it('shows the original as it is now in the held replies quoting a replaced message', () => {
+    const original = message(1, 'typo');
+    const reply = { ...message(2, 'answer'), replyTo: toReplyPreviewDTO(original) };
+    const deleted = { ...original, body: '', deleted: true, version: 1 };
+
+    const third = message(3);
+    const merged = mergeMessages([original, reply, third], [deleted]);
+    expect(merged[1]!.replyTo).toEqual({ id: original.id, seq: 1, senderId: 'sender', snippet: '', deleted: true });
+    expect(merged[1]!.version).toBe(0);
+    expect(merged[2]).toBe(third); // untouched messages keep their identity, so they skip a render
+  });
+
   it('does not modify its inputs', () => {
     const current = list(1, 3);
     const incoming = list(2);
     mergeMessages(current, incoming);
     expect(seqsOf(current)).toEqual([1, 3]);
     expect(seqsOf(incoming)).toEqual([2]);
+  });
+});
+
+describe('refreshQuotes', () => {
+  it('updates only quotes whose text or deletion changed, and returns the same array when none did', () => {
+    const original = message(1, 'before');
+    const reply = { ...message(2, 'answer'), replyTo: toReplyPreviewDTO(original) };
+    const current = [original, reply];
+
+    expect(refreshQuotes(current, [{ ...original, reactions: [{ emoji: '👍', userIds: ['x'] }], version: 1 }])).toBe(current);
+    const edited = refreshQuotes(current, [{ ...original, body: 'after '.repeat(40), version: 1 }]);
+    expect(edited[0]).toBe(original);
+    expect(edited[1]!.replyTo!.snippet).toBe('after '.repeat(20));
+    expect(current[1]!.replyTo!.snippet).toBe('before');
   });
 });
 

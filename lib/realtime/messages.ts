@@ -1,24 +1,59 @@
-import type { MessageDTO } from './events';
+import type { MessageDTO, ReplyPreviewDTO } from './events';
+
+/** How much of a replied-to message a quote shows. */
+export const REPLY_SNIPPET_LENGTH = 120;
+
+/** The quote of a message as a reply shows it: '' once deleted (and for system lines). */
+export function toReplyPreviewDTO(original: Pick<MessageDTO, 'id' | 'seq' | 'senderId' | 'body' | 'deleted'>): ReplyPreviewDTO {
+  return {
+    id: original.id,
+    seq: original.seq,
+    senderId: original.senderId,
+    snippet: Array.from(original.body).slice(0, REPLY_SNIPPET_LENGTH).join(''),
+    deleted: original.deleted,
+  };
+}
+
+const sameQuote = (a: ReplyPreviewDTO, b: ReplyPreviewDTO) => a.snippet === b.snippet && a.deleted === b.deleted;
+
+/**
+ * Replies quote their original as it was when read: after `changed` (an edit or deletion of originals), the held
+ * replies that quote one of them get the quote as it is now. Returns `current` when no quote changed.
+ */
+export function refreshQuotes(current: MessageDTO[], changed: MessageDTO[]): MessageDTO[] {
+  const byId = new Map(changed.map((m) => [m.id, m]));
+  let result = current;
+  current.forEach((message, index) => {
+    const original = message.replyTo ? byId.get(message.replyTo.id) : undefined;
+    if (!original || sameQuote(message.replyTo!, toReplyPreviewDTO(original))) return;
+    if (result === current) result = [...current];
+    result[index] = { ...message, replyTo: toReplyPreviewDTO(original) };
+  });
+  return result;
+}
 
 /**
  * Merges messages by sequence number: each number once, in order. Of two copies of one number the higher
- * version wins (an edit, deletion or reaction arrived), the held one on a tie. Returns `current` when
- * nothing changed, so React can skip a render.
+ * version wins (an edit, deletion or reaction arrived), the held one on a tie, and replies quoting a replaced
+ * message show it as it is now. Returns `current` when nothing changed, so React can skip a render.
  */
 export function mergeMessages(current: MessageDTO[], incoming: MessageDTO[]): MessageDTO[] {
   const last = current.at(-1);
   // The common case, one live message after everything we hold, costs O(1).
   if (incoming.length === 1 && (!last || incoming[0]!.seq > last.seq)) return [...current, incoming[0]!];
   const bySeq = new Map(current.map((m) => [m.seq, m]));
+  const replaced: MessageDTO[] = [];
   let changed = false;
   for (const message of incoming) {
     const held = bySeq.get(message.seq);
     if (held && held.version >= message.version) continue;
+    if (held) replaced.push(message);
     bySeq.set(message.seq, message);
     changed = true;
   }
   if (!changed) return current;
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  return replaced.length > 0 ? refreshQuotes(merged, replaced) : merged;
 }
 
 // A mention starts at a token boundary (not inside a word or an e-mail address) and ends where the name does:

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
+import { MAX_REACTIONS_PER_USER } from '@/db/queries/message-changes';
 import { getMessageById } from '@/db/queries/messages';
 import { messages, type User } from '@/db/schema';
 import type { ErrorCode } from '@/lib/errors';
@@ -143,6 +144,20 @@ describe('reaction:toggle', () => {
     // Any emoji, not only the quick set; a non-emoji is refused.
     expect(data(await ask.react(socketB, { chatId, messageId: sent.id, emoji: '🦩' })).reactions.at(-1)).toEqual({ emoji: '🦩', userIds: [b.id] });
     expect(await emitRaw(socketB, 'reaction:toggle', { chatId, messageId: sent.id, emoji: 'ok' })).toEqual({ ok: false, error: 'invalid_input' });
+  });
+
+  it(`allows one person ${MAX_REACTIONS_PER_USER} different emojis on a message, not a wall of them; others still react`, async () => {
+    const { a, b, chatId } = await makeChat();
+    const [socketA, socketB] = await Promise.all([server.connect(a), server.connect(b)]);
+    const sent = data(await sendMessage(socketA, { chatId, body: 'popular' }));
+    const emojis = Array.from({ length: MAX_REACTIONS_PER_USER + 1 }, (_, i) => String.fromCodePoint(0x1f600 + i));
+    for (const emoji of emojis.slice(0, -1)) data(await ask.react(socketB, { chatId, messageId: sent.id, emoji }));
+
+    expect(await ask.react(socketB, { chatId, messageId: sent.id, emoji: emojis.at(-1)! })).toEqual({ ok: false, error: 'invalid_input' });
+    // Taking one back is always possible, and makes room again.
+    data(await ask.react(socketB, { chatId, messageId: sent.id, emoji: emojis[0]! }));
+    data(await ask.react(socketB, { chatId, messageId: sent.id, emoji: emojis.at(-1)! }));
+    expect(data(await ask.react(socketA, { chatId, messageId: sent.id, emoji: emojis[0]! })).reactions).toHaveLength(MAX_REACTIONS_PER_USER + 1);
   });
 });
 
