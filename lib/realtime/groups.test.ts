@@ -160,6 +160,7 @@ describe('removeGroupMember', () => {
 
     expect(await emitRaw(catSocket, 'message:send', { chatId, clientId: randomUUID(), body: 'still here?' })).toEqual({ ok: false, error: 'not_found' });
     expect(await emitRaw(catSocket, 'chat:join', { chatId })).toEqual({ ok: false, error: 'not_found' });
+    expect(await emitRaw(catSocket, 'receipt:update', { chatId, deliveredSeq: 9, readSeq: 9 })).toEqual({ ok: false, error: 'not_found' });
     const benTyping = recordEvents(benSocket, 'typing:update', (t) => t.chatId === chatId);
     catSocket.emit('typing:start', { chatId });
     await flushed(catSocket);
