@@ -95,9 +95,7 @@ export function MessageBubble(props: Props) {
       data-deleted={deleted || undefined}
       data-edited={message?.editedAt ? true : undefined}
       data-highlighted={highlighted || undefined}
-      className={`group/message relative flex max-w-[85%] flex-col gap-1 rounded-2xl transition-shadow duration-500 sm:max-w-bubble ${
-        highlighted ? 'shadow-[0_0_0_4px_var(--accent)]' : ''
-      }`}
+      className="group/message relative flex max-w-[85%] flex-col gap-1 sm:max-w-bubble"
     >
       <div className={`flex items-center gap-1 ${mine ? 'flex-row-reverse' : ''}`}>
         <div
@@ -112,9 +110,9 @@ export function MessageBubble(props: Props) {
             // The long press opened our menu: the browser's own would cover it.
             if (menu) event.preventDefault();
           }}
-          className={`min-w-0 rounded-2xl px-3.5 py-2 ${mine ? 'bg-bubble-own text-bubble-own-ink' : 'bg-bubble-other text-bubble-other-ink'} ${
+          className={`min-w-0 rounded-2xl px-3.5 py-2 transition-shadow duration-500 ${mine ? 'bg-bubble-own text-bubble-own-ink' : 'bg-bubble-other text-bubble-other-ink'} ${
             status === 'failed' ? 'opacity-70' : ''
-          }`}
+          } ${highlighted ? 'shadow-[0_0_0_3px_var(--surface),0_0_0_6px_var(--accent)]' : ''}`}
         >
           {item.replyTo && !deleted ? <ReplyQuote reply={item.replyTo} name={nameOf(item.replyTo.senderId)} mine={mine} onJump={props.onJump} /> : null}
           {deleted ? (

@@ -56,11 +56,18 @@ function groupRows(messages: MessageDTO[], items: Item[]): Row[] {
   return rows;
 }
 
-/** A pending reply quotes what we hold of the original. */
-function previewOf(messages: MessageDTO[], replyToId: string | undefined): ReplyPreviewDTO | null {
-  const original = replyToId ? messages.find((m) => m.id === replyToId) : undefined;
-  if (!original) return null;
-  return { id: original.id, seq: original.seq, senderId: original.senderId, snippet: original.body.slice(0, 140), deleted: original.deleted };
+/** How much of the original a quote shows (the server's previews are cut the same way). */
+const SNIPPET_LENGTH = 120;
+
+/**
+ * A quote as the original is now: an edit or deletion of the original does not touch the reply, so the held
+ * original (when on the page) beats the preview the reply came with. A pending reply quotes it the same way.
+ */
+function quoteOf(byId: Map<string, MessageDTO>, replyToId: string | undefined, sent: ReplyPreviewDTO | null): ReplyPreviewDTO | null {
+  const original = replyToId ? byId.get(replyToId) : undefined;
+  if (!original) return sent;
+  const snippet = Array.from(original.body).slice(0, SNIPPET_LENGTH).join('');
+  return { id: original.id, seq: original.seq, senderId: original.senderId, snippet, deleted: original.deleted };
 }
 
 export function MessageList(props: Props) {
@@ -72,9 +79,18 @@ export function MessageList(props: Props) {
   const [seenUpTo, setSeenUpTo] = useState(lastSeq);
   const [highlighted, setHighlighted] = useState<number | null>(null);
 
+  const byId = new Map(messages.map((m) => [m.id, m]));
   const items: Item[] = [
-    ...messages.map((m) => ({ key: m.id, senderId: m.senderId, body: m.body, createdAt: m.createdAt, seq: m.seq, replyTo: m.replyTo, message: m })),
-    ...pending.map((p) => ({ key: p.clientId, senderId: meId, body: p.body, createdAt: p.createdAt, replyTo: previewOf(messages, p.replyToId), pending: p })),
+    ...messages.map((m) => ({
+      key: m.id,
+      senderId: m.senderId,
+      body: m.body,
+      createdAt: m.createdAt,
+      seq: m.seq,
+      replyTo: m.replyTo ? quoteOf(byId, m.replyTo.id, m.replyTo) : null,
+      message: m,
+    })),
+    ...pending.map((p) => ({ key: p.clientId, senderId: meId, body: p.body, createdAt: p.createdAt, replyTo: quoteOf(byId, p.replyToId, null), pending: p })),
   ];
   const firstSeq = messages[0]?.seq;
   const lastItem = items.at(-1);
