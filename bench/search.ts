@@ -28,7 +28,7 @@ if (existing < MESSAGES) {
 }
 process.env.DATABASE_URL = url;
 const { getDb, closeDb } = await import('@/db');
-const { decodeSearchCursor, searchMessages, searchStatement, toPrefixTsQuery } = await import('@/db/queries/search');
+const { decodeSearchCursor, planSettings, searchMessages, searchStatement, toPrefixTsQuery } = await import('@/db/queries/search');
 const { sql } = await import('drizzle-orm');
 const db = getDb();
 
@@ -108,10 +108,11 @@ console.table([...samples].sort((a, b) => b.ms - a.ms).slice(0, 8).map((s) => ({
 const user = users.find((u) => u.label === 'p90') ?? users[0]!;
 const representative =
   samples.find((s) => s.user === user.label && s.kind === 'word + prefix' && s.rows > 0)?.query ??
-  samples.find((s) => s.user === user.label && s.rows > 0)?.query ??
+  samples.find((s) => s.user === user.label && s.kind === 'two words' && s.rows > 0)?.query ??
+  samples.find((s) => s.user === user.label && s.kind === 'mid word' && s.rows > 0)?.query ??
   mix[0]!.query;
 const plan = await db.transaction(async (tx) => {
-  await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+  await tx.execute(planSettings);
   return tx.execute<{ 'QUERY PLAN': string }>(
     sql`explain (analyze, buffers) ${searchStatement({ userId: user.user_id, tsquery: toPrefixTsQuery(representative)!, cursor: null })}`,
   );
