@@ -57,7 +57,8 @@ export async function hydrateMessages(rows: MessageRow[]): Promise<MessageDTO[]>
       .select({ messageId: messageReactions.messageId, userId: messageReactions.userId, emoji: messageReactions.emoji })
       .from(messageReactions)
       .where(inArray(messageReactions.messageId, ids))
-      .orderBy(asc(messageReactions.createdAt)),
+      // Ties (same transaction start) broken by emoji and user, so every read lists them alike.
+      .orderBy(asc(messageReactions.createdAt), asc(messageReactions.emoji), asc(messageReactions.userId)),
     replyIds.length > 0 ? getDb().select(messageColumns).from(messages).where(inArray(messages.id, replyIds)) : Promise.resolve([]),
   ]);
   const reactions = new Map<string, ReactionDTO[]>();

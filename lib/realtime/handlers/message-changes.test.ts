@@ -8,7 +8,10 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { MAX_REACTIONS_PER_USER } from '@/db/queries/message-changes';
-import { getMessageById } from '@/db/queries/messages';
+import { getMembership } from '@/db/queries/chats';
+import { getMessageById, listRecentMessages } from '@/db/queries/messages';
+import { getVisibleRecentMessages } from '@/lib/cache/recent-messages';
+import { RECENT_MESSAGES } from '@/lib/realtime/events';
 import { messages, type User } from '@/db/schema';
 import type { ErrorCode } from '@/lib/errors';
 import {
@@ -158,6 +161,33 @@ describe('reaction:toggle', () => {
     data(await ask.react(socketB, { chatId, messageId: sent.id, emoji: emojis[0]! }));
     data(await ask.react(socketB, { chatId, messageId: sent.id, emoji: emojis.at(-1)! }));
     expect(data(await ask.react(socketA, { chatId, messageId: sent.id, emoji: emojis[0]! })).reactions).toHaveLength(MAX_REACTIONS_PER_USER + 1);
+  });
+});
+
+describe('concurrent changes', () => {
+  it('edits, reactions, replies and sends on one message all succeed, each change counted once, and readers see the end state', async () => {
+    const { users, chatId } = await makeGroup(4);
+    const sockets = (await Promise.all(users.map((user) => server.connect(user)))) as TestSocket[];
+    const target = data(await ask.send(sockets[0]!, { chatId, body: 'everyone at once' }));
+    const emojis = ['👍', '❤️', '😂', '😮'];
+
+    const results = await Promise.all([
+      ...sockets.flatMap((socket) => emojis.map((emoji) => ask.react(socket, { chatId, messageId: target.id, emoji }))),
+      ...[1, 2, 3].map((i) => ask.edit(sockets[0]!, { chatId, messageId: target.id, body: `edit ${i}` })),
+      ...sockets.map((socket, i) => ask.send(socket, { chatId, body: `reply ${i}`, replyToId: target.id })),
+      ...sockets.map((socket, i) => ask.send(socket, { chatId, body: `plain ${i}` })),
+    ]);
+
+    expect(results.filter((result) => !result.ok)).toEqual([]);
+    const final = (await getMessageById({ chatId, messageId: target.id }))!;
+    // 16 reactions and 3 edits, each a distinct change: none lost, none counted twice.
+    expect(final.version).toBe(sockets.length * emojis.length + 3);
+    const counts = Object.fromEntries(final.reactions.map((r) => [r.emoji, new Set(r.userIds).size]));
+    expect(counts).toEqual(Object.fromEntries(emojis.map((emoji) => [emoji, sockets.length])));
+    expect((await storedState(chatId, target.id))!.revision).toBe(final.version);
+    const membership = (await getMembership({ chatId, userId: users[1]!.id }))!;
+    expect(membership.lastSeq).toBe(1 + 2 * sockets.length);
+    expect(await getVisibleRecentMessages({ chatId, membership })).toEqual(await listRecentMessages({ chatId, limit: RECENT_MESSAGES }));
   });
 });
 
