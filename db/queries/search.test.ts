@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db';
+import { addGroupMembers, createGroup, removeGroupMember } from '@/db/queries/groups';
 import { insertMessage } from '@/db/queries/messages';
 import {
   decodeSearchCursor,
@@ -10,8 +11,15 @@ import {
   toPrefixTsQuery,
   type MessageSearchResultDTO,
 } from '@/db/queries/search';
+import { toUserDTO } from '@/db/queries/users';
 import { chatMembers, chats, messages, type User } from '@/db/schema';
+import type { UserDTO } from '@/lib/realtime/events';
 import { closeTestServices, makeChat, makeUser } from '@/lib/testing/harness';
+
+// The server action reads the session through Auth.js, which needs a Next request; everything after it is under test.
+const session = vi.hoisted(() => ({ user: null as UserDTO | null }));
+vi.mock('@/lib/auth', () => ({ getCurrentUser: async () => session.user }));
+const actions = await import('@/app/(chat)/search-actions');
 
 afterAll(closeTestServices);
 
@@ -169,6 +177,45 @@ describe('searchMessages', () => {
   it('returns nothing, without querying, for a query with no letters or digits', async () => {
     const { a } = await makeChat();
     expect(await search(a, ' !?  ')).toEqual({ results: [], nextCursor: null });
+  });
+});
+
+describe('the searchMessages server action', () => {
+  const as = (user: User | null) => {
+    session.user = user && toUserDTO(user);
+    return actions;
+  };
+
+  it('refuses the signed-out and malformed input, including a cursor it did not make', async () => {
+    const { a } = await makeChat();
+    expect(await as(null).searchMessages({ query: 'hello' })).toEqual({ ok: false, error: 'unauthorized' });
+    for (const input of [null, 'hello', {}, { query: '   ' }, { query: 'x'.repeat(101) }, { query: 'hi', cursor: 'forged' }, { query: 'hi', cursor: 5 }]) {
+      expect(await as(a).searchMessages(input), JSON.stringify(input)).toEqual({ ok: false, error: 'invalid_input' });
+    }
+  });
+
+  it('pages with its own cursor; a removed member keeps what they saw and finds nothing sent after', async () => {
+    const t = token();
+    const [admin, ben, cat] = await Promise.all([makeUser(), makeUser(), makeUser()]);
+    const { chatId } = await createGroup({ creatorId: admin.id, title: `Trip ${t}`, memberIds: [ben.id, cat.id] });
+    const before = [];
+    for (let i = 0; i < 21; i++) before.push(await send(chatId, admin, `${t} before ${i}`));
+    await removeGroupMember({ chatId, actorId: admin.id, userId: ben.id });
+    const after = await send(chatId, admin, `${t} after`);
+    const late = await makeUser();
+    await addGroupMembers({ chatId, actorId: admin.id, userIds: [late.id] });
+
+    const first = await as(ben).searchMessages({ query: `  ${t}  ` });
+    if (!first.ok) throw new Error(first.error);
+    expect(first.data.results).toHaveLength(20);
+    const second = await as(ben).searchMessages({ query: t, cursor: first.data.nextCursor });
+    if (!second.ok) throw new Error(second.error);
+    expect([...first.data.results, ...second.data.results].map((r) => r.messageId)).toEqual(before.map((m) => m.id).reverse());
+    expect(second.data.nextCursor).toBeNull();
+    // Added after everything was sent: nothing of the group's past.
+    expect(await as(late).searchMessages({ query: t })).toEqual({ ok: true, data: { results: [], nextCursor: null } });
+    const current = await as(cat).searchMessages({ query: t });
+    expect(current.ok && current.data.results[0]?.messageId).toBe(after.id);
   });
 });
 
