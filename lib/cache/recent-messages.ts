@@ -112,7 +112,10 @@ export function createMemoryRecentMessages(maxChats = 10_000): RecentMessagesCac
 // server.ts and Next's bundle load separate copies of this module: they share the cache and its repair list.
 const globalForCache = globalThis as unknown as { parleyRecentMessages?: RecentMessagesCache; parleyStaleChats?: Set<string> };
 const staleChats = (globalForCache.parleyStaleChats ??= new Set());
-/** Beyond this many stale chats during one outage, reads still stay correct: isCompleteTail refuses stale lists. */
+/**
+ * Beyond this many stale chats during one outage, reads still stay correct (isCompleteTail and the revision check
+ * refuse stale lists, and the refill replaces them, deleted texts included).
+ */
 const MAX_STALE_CHATS = 10_000;
 
 export function getRecentMessagesCache(): RecentMessagesCache {
