@@ -9,7 +9,7 @@ import { ChatListItem } from './chat-list-item';
 import { applyChatSummary, applyMessage, applyMessageUpdate, applyRead, attentionCount, badgeCount } from './chat-list-state';
 import { idsNamedBy } from './system-event-text';
 import { notifyNewMessage, useUnreadTitleAndBadge } from './unread';
-import { hasChatMembers, refreshChatMembers, useNameLookup } from './use-chat-members';
+import { getMemberName, hasChatMembers, refreshChatMembers, useNameLookup } from './use-chat-members';
 
 export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[]; meId: string }) {
   const { socket } = useRealtime();
@@ -65,7 +65,11 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
         reportReceipt(socket, message.chatId, { deliveredSeq: message.seq });
         if (!openAndVisible) {
           const chat = chatsRef.current.find((c) => c.id === message.chatId);
-          notifyNewMessage(chat, message, router, { meId, senderName: nameOfRef.current(message.chatId, message.senderId) });
+          const senderName = nameOfRef.current(message.chatId, message.senderId);
+          // "Ana in Trip" needs Ana's name: someone we have not seen yet (newly added) is looked up first.
+          if (chat?.kind === 'group' && !senderName)
+            void refreshChatMembers(chat.id).then(() => notifyNewMessage(chat, message, router, { meId, senderName: getMemberName(chat.id, message.senderId) }));
+          else notifyNewMessage(chat, message, router, { meId, senderName });
         }
       }
       setChats((current) => {

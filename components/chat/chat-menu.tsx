@@ -115,7 +115,7 @@ export function ChatMenu({ chat, onGroupInfo, onError }: { chat: ChatSummaryDTO;
           role="menu"
           aria-label="Chat menu"
           onKeyDown={onMenuKeyDown}
-          className="absolute top-full right-0 z-20 mt-1 w-56 overflow-hidden rounded-xl border border-line bg-surface-raised py-1 shadow-lg"
+          className="absolute top-full right-0 z-20 mt-1 w-56 rounded-xl border border-line bg-surface-raised py-1 shadow-lg"
         >
           {chat.kind === 'group' ? (
             <button

@@ -63,7 +63,7 @@ function NewGroupDialog({ onClose }: { onClose: () => void }) {
           value={title}
           maxLength={GROUP_TITLE_MAX_LENGTH}
           autoComplete="off"
-          autoFocus
+          data-autofocus
           required
           disabled={pending}
           error={errors.title}

@@ -62,6 +62,9 @@ export function useNameLookup(chats: ChatSummaryDTO[]): (chatId: string, userId:
   );
 }
 
+/** A member's name from what this tab holds, outside React (a notification being built). */
+export const getMemberName = (chatId: string, userId: string) => membersByChat.get(chatId)?.find((m) => m.id === userId)?.displayName;
+
 /** Whether this tab already holds the members of the chat (names in previews may still be missing otherwise). */
 export const hasChatMembers = (chatId: string) => membersByChat.has(chatId);
 

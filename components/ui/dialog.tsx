@@ -30,8 +30,12 @@ export function Dialog({ title, onClose, children, returnFocusTo, role = 'dialog
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    // Opened from a menu item that is gone already, focus sits on <body>: that is no place to return to.
+    const active = document.activeElement;
+    const opener = active instanceof HTMLElement && active !== document.body ? active : null;
     if (!dialog.open) dialog.showModal();
+    // showModal() focuses the first focusable element (the close button); a field marked data-autofocus wins.
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     // Escape (and the browser's own close) fires 'close': the owner unmounts us. The event is queued, so one from
     // an earlier close (React's development double mount) can land after we opened again: ignore it then.
     const onNativeClose = () => {
@@ -42,8 +46,11 @@ export function Dialog({ title, onClose, children, returnFocusTo, role = 'dialog
       dialog.removeEventListener('close', onNativeClose);
       if (dialog.open) dialog.close();
       const target = opener?.isConnected ? opener : returnFocusRef.current?.();
-      // After React has removed the dialog, so the focus is not taken back by it.
-      queueMicrotask(() => target?.focus());
+      // After React has removed the dialog, so the focus is not taken back by it; not when React mounted us
+      // again at once (development's double mount): the dialog is open and holds the focus then.
+      queueMicrotask(() => {
+        if (!dialog.isConnected) target?.focus();
+      });
     };
   }, []);
 
@@ -109,7 +116,7 @@ export function ConfirmDialog({
         <div className="flex justify-end gap-2">
           <button
             type="button"
-            autoFocus
+            data-autofocus
             onClick={onCancel}
             className="rounded-lg px-4 py-2 text-sm font-semibold text-ink hover:bg-surface-alt"
           >
