@@ -135,6 +135,9 @@ describe('a former member reads their window only', () => {
     expect(page.hasMore).toBe(false);
     expect(data(await syncMessages(socket, { chatId, afterSeq: 6 })).messages).toEqual([]);
     expect(data(await syncMessages(await server.connect(current), { chatId, afterSeq: 3 })).messages.map((m) => m.seq)).toEqual(range(4, 10));
+    // A member added later syncs from their window on, whatever they ask for.
+    await startWindowAfter(chatId, current.id, 7);
+    expect(data(await syncMessages(await server.connect(current), { chatId, afterSeq: 0 })).messages.map((m) => m.seq)).toEqual(range(8, 10));
   });
 
   it('on the history route, and a late joiner nothing before their window', async () => {
