@@ -36,6 +36,7 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
   }, [chats, nameOf]);
 
   useUnreadTitleAndBadge(total);
+  useRenderWhenMutesEnd(chats);
 
   // Whatever the list holds reached this device: the senders see "delivered" (reported once; positions only rise).
   useEffect(() => {
@@ -90,10 +91,9 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
       setChats((current) => applyRead(current, state));
     };
     const onMessageUpdated = (message: MessageDTO) => setChats((current) => applyMessageUpdate(current, message));
-    const onChatCreated = (chat: ChatSummaryDTO) =>
-      setChats((current) => (current.some((c) => c.id === chat.id) ? current : applyChatSummary(current, chat)));
-    // Renamed, members changed, muted, archived, or I left or was removed (the group stays listed, inactive).
-    const onChatUpdated = (chat: ChatSummaryDTO) => {
+    // 'chat:created': a new chat, or a group I left and was added back to (it is listed already: it becomes active).
+    // 'chat:updated': renamed, members changed, muted, archived, or I left or was removed (it stays listed, inactive).
+    const onChatSummary = (chat: ChatSummaryDTO) => {
       setChats((current) => applyChatSummary(current, chat));
       // Names we hold for it may be stale now (someone joined); unknown ones are loaded as previews need them.
       if (chat.kind === 'group' && hasChatMembers(chat.id)) void refreshChatMembers(chat.id);
@@ -104,8 +104,8 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
     socket.on('message:new', onMessage);
     socket.on('message:updated', onMessageUpdated);
     socket.on('chat:read', onRead);
-    socket.on('chat:created', onChatCreated);
-    socket.on('chat:updated', onChatUpdated);
+    socket.on('chat:created', onChatSummary);
+    socket.on('chat:updated', onChatSummary);
     socket.on('connect', onConnect);
     socket.on('sync:required', onConnect);
     return () => {
@@ -113,8 +113,8 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
       socket.off('message:new', onMessage);
       socket.off('message:updated', onMessageUpdated);
       socket.off('chat:read', onRead);
-      socket.off('chat:created', onChatCreated);
-      socket.off('chat:updated', onChatUpdated);
+      socket.off('chat:created', onChatSummary);
+      socket.off('chat:updated', onChatSummary);
       socket.off('connect', onConnect);
     };
   }, [socket, router, meId, activeChatId]);
@@ -153,6 +153,21 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
       <ul>{inbox.map(item)}</ul>
     </nav>
   );
+}
+
+/** A mute for 8 hours or a week ends by itself: render again then, so the badge turns back to colour. */
+function useRenderWhenMutesEnd(chats: ChatSummaryDTO[]) {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const now = Date.now();
+    const ends = chats.map((chat) => (chat.mutedUntil ? Date.parse(chat.mutedUntil) - now : Infinity)).filter((ms) => ms > 0);
+    const soonest = Math.min(...ends);
+    // setTimeout holds at most ~24.8 days; "always" (year 9999) never ends.
+    if (!Number.isFinite(soonest) || soonest > 2 ** 31 - 1) return;
+    const timer = setTimeout(() => setTick((tick) => tick + 1), soonest + 1000);
+    return () => clearTimeout(timer);
+    // After each end, schedule the next one.
+  }, [chats, tick]);
 }
 
 function ArchiveIcon() {
