@@ -29,9 +29,12 @@ export function useLiveChat(initial: ChatSummaryDTO): ChatSummaryDTO {
       if (message.chatId === initial.id) setChat((current) => (current.archived ? { ...current, archived: false } : current));
     };
     socket.on('chat:updated', onUpdated);
+    // Added back to a group I had left: it arrives as a new chat.
+    socket.on('chat:created', onUpdated);
     socket.on('message:new', onMessage);
     return () => {
       socket.off('chat:updated', onUpdated);
+      socket.off('chat:created', onUpdated);
       socket.off('message:new', onMessage);
     };
   }, [socket, initial.id]);

@@ -98,11 +98,13 @@ export function useChatMembers(chatId: string, initial: MemberDTO[]): MemberDTO[
       if (chat.id === chatId) reload();
     };
     socket.on('chat:updated', onChatUpdated);
+    socket.on('chat:created', onChatUpdated);
     socket.on('connect', reload);
     socket.on('sync:required', reload);
     return () => {
       listeners.delete(onStore);
       socket.off('chat:updated', onChatUpdated);
+      socket.off('chat:created', onChatUpdated);
       socket.off('connect', reload);
       socket.off('sync:required', reload);
     };
