@@ -74,6 +74,8 @@ export function MessageList(props: Props) {
   const { messages, pending, meId, nameOf, isGroup, hasOlder, loadingOlder, onLoadOlder, onSeen, focus } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  const lastScrollTop = useRef(0);
+  const content = useRef<HTMLOListElement>(null);
   const previous = useRef<{ firstSeq?: number; lastKey?: string; scrollHeight: number }>({ scrollHeight: 0 });
   const lastSeq = messages.at(-1)?.seq ?? 0;
   const [seenUpTo, setSeenUpTo] = useState(lastSeq);
@@ -108,7 +110,9 @@ export function MessageList(props: Props) {
     }
   };
 
+  const reportSeenRef = useRef(reportSeen);
   useLayoutEffect(() => {
+    reportSeenRef.current = reportSeen;
     document.addEventListener('visibilitychange', reportSeen);
     return () => document.removeEventListener('visibilitychange', reportSeen);
   });
@@ -154,10 +158,28 @@ export function MessageList(props: Props) {
     };
   }, [focusSeq, focusAt, focusHeld]);
 
+  // Content that grows by itself (times filled in after hydration, reactions, an edit) keeps a reader who
+  // was at the bottom there, so the newest message stays in view and counts as seen.
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element || !content.current) return;
+    const observer = new ResizeObserver(() => {
+      if (!atBottom.current) return;
+      element.scrollTop = element.scrollHeight;
+      reportSeenRef.current();
+    });
+    observer.observe(content.current);
+    return () => observer.disconnect();
+  }, []);
+
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
-    atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < NEAR_BOTTOM_PX;
+    // Only the reader scrolling up leaves the bottom; growth below them (a scroll event may report it before
+    // the resize observer runs) does not.
+    if (element.scrollHeight - element.scrollTop - element.clientHeight < NEAR_BOTTOM_PX) atBottom.current = true;
+    else if (element.scrollTop < lastScrollTop.current) atBottom.current = false;
+    lastScrollTop.current = element.scrollTop;
     if (atBottom.current && seenUpTo !== lastSeq) setSeenUpTo(lastSeq);
     if (element.scrollTop < NEAR_TOP_PX && hasOlder && !loadingOlder) onLoadOlder();
     reportSeen();
@@ -177,7 +199,7 @@ export function MessageList(props: Props) {
         ) : messages.length > 0 ? (
           <p className="mb-4 text-center text-xs text-muted">This is the beginning of your conversation.</p>
         ) : null}
-        <ol aria-label="Conversation" className="flex flex-col gap-3">
+        <ol ref={content} aria-label="Conversation" className="flex flex-col gap-3">
           {groupRows(messages, items).map((row) => {
             if (row.kind === 'system') return <SystemLine key={row.message.id} message={row.message} meId={meId} nameOf={nameOf} />;
             const first = row.items[0]!;
