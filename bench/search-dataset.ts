@@ -67,8 +67,11 @@ export function buildVocabulary(size: number, random: () => number): string[] {
   return [...COMMON, ...[...made].sort((a, b) => a.length - b.length)];
 }
 
+// Read once, at load: createDataset points DATABASE_URL at the bench database for the app's own modules.
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
 export function adminUrl(): string {
-  return process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  return ADMIN_URL;
 }
 
 export function benchUrl(dbName = BENCH_DB): string {
