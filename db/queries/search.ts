@@ -31,9 +31,10 @@ export type MessageSearchPage = { results: MessageSearchResultDTO[]; nextCursor:
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 
 /**
- * The user's words as to_tsquery input: each a quoted lexeme, AND-ed, the last one a prefix (it is probably
- * still being typed, from its second letter). Only letters and digits survive, so no quote, operator or backslash can reach the
- * tsquery parser; the text is still sent as a bind parameter, never spliced into SQL. Null: nothing to search.
+ * The user's words as to_tsquery input: each a quoted lexeme, AND-ed, the last one (probably still being
+ * typed) a prefix from its second letter. Only letters and digits survive, so no quote, operator or
+ * backslash reaches the tsquery parser; the text is still a bind parameter, never spliced into SQL.
+ * Null: nothing to search.
  */
 export function toPrefixTsQuery(query: string): string | null {
   const words = query.toLowerCase().match(WORD)?.slice(0, MAX_WORDS);
