@@ -25,7 +25,10 @@ export function ChatListItem({ chat, active, meId, nameOf }: { chat: ChatSummary
         <ChatAvatar chat={chat} />
         <span className="min-w-0 flex-1">
           <span className="flex items-baseline justify-between gap-2">
-            <span className="truncate font-medium">{chat.title}</span>
+            <span className="flex min-w-0 items-baseline gap-1.5">
+              <span className="truncate font-medium">{chat.title}</span>
+              {chat.kind === 'group' ? <MemberCount count={chat.memberCount} /> : null}
+            </span>
             <Time iso={chat.lastActivityAt} variant="list" className="shrink-0 text-xs text-muted" />
           </span>
           <span className="flex items-center gap-2">
@@ -45,5 +48,20 @@ export function ChatListItem({ chat, active, meId, nameOf }: { chat: ChatSummary
       </Link>
       <MarkUnreadButton chat={chat} />
     </li>
+  );
+}
+
+/** A small people icon and the number of current members, beside a group's name. */
+function MemberCount({ count }: { count: number }) {
+  const label = count === 1 ? '1 member' : `${count} members`;
+  return (
+    <span data-testid="member-count" role="img" aria-label={label} title={label} className="inline-flex shrink-0 items-center gap-0.5 text-xs text-muted">
+      <svg aria-hidden="true" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" className="h-3.5 w-3.5 self-center">
+        <path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2" />
+        <circle cx="9" cy="7" r="4" />
+        <path d="M22 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8" />
+      </svg>
+      {count}
+    </span>
   );
 }
