@@ -139,7 +139,7 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
             <ArchiveIcon />
             <span className="flex-1 font-medium">Archived ({archived.length})</span>
             {archivedUnread > 0 ? <span className="text-xs text-muted">{archivedUnread} unread</span> : null}
-            <span aria-hidden="true" className={`text-muted transition-transform ${showArchived ? 'rotate-90' : ''}`}>
+            <span aria-hidden="true" className={`inline-block text-muted transition-transform ${showArchived ? 'rotate-90' : ''}`}>
               ›
             </span>
           </button>
