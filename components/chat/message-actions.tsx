@@ -78,7 +78,7 @@ export function MessageActions({ open, onOpenChange, canEdit, canDelete, canWrit
   };
 
   return (
-    <div className="relative self-center">
+    <div className="self-center">
       <button
         ref={toggle}
         type="button"
