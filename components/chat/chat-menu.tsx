@@ -96,7 +96,8 @@ export function ChatMenu({ chat, onGroupInfo, onError }: { chat: ChatSummaryDTO;
         aria-haspopup="menu"
         aria-expanded={open ? true : false}
         aria-controls={open ? menuId : undefined}
-        disabled={pending}
+        // Not disabled while a choice is saved: a disabled button would drop the keyboard focus.
+        aria-busy={pending || undefined}
         onClick={() => (open ? close() : setOpen('first'))}
         onKeyDown={(event) => {
           if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
@@ -104,7 +105,7 @@ export function ChatMenu({ chat, onGroupInfo, onError }: { chat: ChatSummaryDTO;
             setOpen(event.key === 'ArrowDown' ? 'first' : 'last');
           }
         }}
-        className="rounded-lg px-2.5 py-1.5 text-xl leading-none text-muted hover:bg-surface-alt hover:text-ink disabled:opacity-60"
+        className="rounded-lg px-2.5 py-1.5 text-xl leading-none text-muted hover:bg-surface-alt hover:text-ink aria-busy:opacity-60"
       >
         <span aria-hidden="true">⋮</span>
       </button>
