@@ -69,8 +69,12 @@ export function ChatRoom({ chat: renderedChat, me, initialMessages, initialMembe
   const isClient = useIsClient();
   const isGroup = chat.kind === 'group';
   const canWrite = chat.active;
-  const [replyTo, setReplyTo] = useState<MessageDTO | null>(null);
-  const [editing, setEditing] = useState<MessageDTO | null>(null);
+  const [replyToId, setReplyToId] = useState<string | null>(null);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  // The held copies, so an edit or deletion meanwhile shows in the composer too; a deleted message is not edited.
+  const replyTo = (replyToId && room.messages.find((m) => m.id === replyToId)) || null;
+  const found = editingId ? room.messages.find((m) => m.id === editingId) : undefined;
+  const editing = found && !found.deleted ? found : null;
   const [focus, setFocus] = useState<{ seq: number; at: number } | null>(null);
   const [notice, setNotice] = useState<{ text: string; error: boolean; at: number } | null>(null);
   const [lastTypingStart, setLastTypingStart] = useState(0);
@@ -168,18 +172,16 @@ export function ChatRoom({ chat: renderedChat, me, initialMessages, initialMembe
         focus={focus}
         onJump={jumpTo}
         onReply={(message) => {
-          setEditing(null);
-          setReplyTo(message);
+          setEditingId(null);
+          setReplyToId(message.id);
         }}
         onEdit={(message) => {
-          setReplyTo(null);
-          setEditing(message);
+          setReplyToId(null);
+          setEditingId(message.id);
         }}
         onDelete={async (message) => {
           const result = await room.remove(message.id);
-          if (!result.ok) return say(errorMessages[result.error], true);
-          if (editing?.id === message.id) setEditing(null);
-          if (replyTo?.id === message.id) setReplyTo(null);
+          if (!result.ok) say(errorMessages[result.error], true);
         }}
         onReact={async (message, emoji) => {
           const result = await room.toggleReaction(message.id, emoji);
@@ -197,11 +199,11 @@ export function ChatRoom({ chat: renderedChat, me, initialMessages, initialMembe
           onSend={(body) => {
             onTyping(false);
             room.send(body, replyTo?.id);
-            setReplyTo(null);
+            setReplyToId(null);
           }}
           onTyping={onTyping}
           replyTo={replyTo ? { id: replyTo.id, name: nameOf(replyTo.senderId), text: replyTo.deleted ? 'This message was deleted' : replyTo.body } : null}
-          onCancelReply={() => setReplyTo(null)}
+          onCancelReply={() => setReplyToId(null)}
           editing={editing ? { id: editing.id, body: editing.body } : null}
           onSaveEdit={async (body) => {
             if (!editing) return false;
@@ -209,7 +211,7 @@ export function ChatRoom({ chat: renderedChat, me, initialMessages, initialMembe
             if (!result.ok) say(errorMessages[result.error], true);
             return result.ok;
           }}
-          onCancelEdit={() => setEditing(null)}
+          onCancelEdit={() => setEditingId(null)}
           mentionCandidates={mentionCandidates}
         />
       ) : (
