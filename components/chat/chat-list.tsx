@@ -121,13 +121,15 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
 
   const archived = chats.filter((chat) => chat.archived);
   const inbox = chats.filter((chat) => !chat.archived);
+  // The last archived chat came back (a new message): the folder closes, and opens closed next time.
+  if (showArchived && archived.length === 0) setShowArchived(false);
   const archivedUnread = archived.reduce((sum, chat) => sum + badgeCount(chat), 0);
   const item = (chat: ChatSummaryDTO) => <ChatListItem key={chat.id} chat={chat} active={chat.id === activeChatId} meId={meId} nameOf={(userId) => nameOf(chat.id, userId)} />;
 
   return (
     <nav aria-label="Chat list" className="min-h-0 flex-1 overflow-y-auto">
       {chats.length === 0 ? <p className="px-4 py-6 text-sm text-muted">No chats yet. Search for someone to start one.</p> : null}
-      {archived.length > 0 || showArchived ? (
+      {archived.length > 0 ? (
         <>
           <button
             type="button"
@@ -145,7 +147,7 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
           </button>
           {showArchived ? (
             <ul id={archivedListId} aria-label="Archived chats" className="border-b border-line bg-surface-alt/40">
-              {archived.length === 0 ? <li className="px-4 py-3 text-sm text-muted">No archived chats.</li> : archived.map(item)}
+              {archived.map(item)}
             </ul>
           ) : null}
         </>
