@@ -79,6 +79,8 @@ export function MessageList(props: Props) {
   const previous = useRef<{ firstSeq?: number; lastKey?: string; scrollHeight: number }>({ scrollHeight: 0 });
   const lastSeq = messages.at(-1)?.seq ?? 0;
   const [seenUpTo, setSeenUpTo] = useState(lastSeq);
+  // More than a screen above the newest message (after a jump, or reading back): offer the way down.
+  const [farFromBottom, setFarFromBottom] = useState(false);
   const [highlighted, setHighlighted] = useState<number | null>(null);
 
   const byId = new Map(messages.map((m) => [m.id, m]));
@@ -181,6 +183,8 @@ export function MessageList(props: Props) {
     else if (element.scrollTop < lastScrollTop.current) atBottom.current = false;
     lastScrollTop.current = element.scrollTop;
     if (atBottom.current && seenUpTo !== lastSeq) setSeenUpTo(lastSeq);
+    const far = element.scrollHeight - element.scrollTop - element.clientHeight > element.clientHeight;
+    if (far !== farFromBottom) setFarFromBottom(far);
     if (element.scrollTop < NEAR_TOP_PX && hasOlder && !loadingOlder) onLoadOlder();
     reportSeen();
   };
@@ -233,6 +237,15 @@ export function MessageList(props: Props) {
           className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-accent px-4 py-2 text-sm font-semibold text-accent-ink shadow-lg"
         >
           {unseen === 1 ? '1 new message' : `${unseen} new messages`} ↓
+        </button>
+      ) : farFromBottom ? (
+        <button
+          type="button"
+          onClick={scrollToBottom}
+          aria-label="Jump to the latest message"
+          className="absolute right-4 bottom-3 flex h-10 w-10 items-center justify-center rounded-full border border-line bg-surface-raised text-lg text-ink shadow-lg"
+        >
+          <span aria-hidden="true">↓</span>
         </button>
       ) : null}
     </div>
