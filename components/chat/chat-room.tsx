@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useRealtime, type ConnectionStatus } from '@/components/realtime-provider';
 import { errorMessages } from '@/components/ui/error-messages';
 import { formatLastSeen, useIsClient } from '@/components/ui/time';
-import type { ChatSummaryDTO, MemberDTO, MessageDTO, PresenceDTO, UserDTO } from '@/lib/realtime/events';
+import { EDIT_WINDOW_MS, type ChatSummaryDTO, type MemberDTO, type MessageDTO, type PresenceDTO, type UserDTO } from '@/lib/realtime/events';
 import { reportReceipt } from '@/lib/realtime/receipt-reporter';
 import { ChatHeader, useLiveChat } from './chat-header';
 import { MessageComposer } from './message-composer';
@@ -213,6 +213,13 @@ export function ChatRoom({ chat: renderedChat, me, initialMessages, initialMembe
           }}
           onCancelEdit={() => setEditingId(null)}
           mentionCandidates={mentionCandidates}
+          onEditLast={() => {
+            const last = room.messages.findLast((m) => m.senderId === me.id && m.kind === 'text' && !m.deleted);
+            if (last && Date.now() - Date.parse(last.createdAt) < EDIT_WINDOW_MS) {
+              setReplyToId(null);
+              setEditingId(last.id);
+            }
+          }}
         />
       ) : (
         <p className="border-t border-line bg-surface-alt px-4 py-4 pb-[max(1rem,env(safe-area-inset-bottom))] text-center text-sm text-muted">

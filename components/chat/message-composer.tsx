@@ -21,13 +21,15 @@ type Props = {
   onCancelEdit: () => void;
   /** Who `@` suggests (groups only): current members other than me. */
   mentionCandidates: MemberDTO[] | null;
+  /** ArrowUp in an empty field edits my last message, as in Telegram and Slack. */
+  onEditLast: () => void;
 };
 
 /**
  * Enter sends, Shift+Enter starts a new line. The limit is enforced here and again on the server.
  * In groups, `@` followed by letters suggests members (arrows, Enter or Tab to choose, Escape to close).
  */
-export function MessageComposer({ onSend, onTyping, replyTo, onCancelReply, editing, onSaveEdit, onCancelEdit, mentionCandidates }: Props) {
+export function MessageComposer({ onSend, onTyping, replyTo, onCancelReply, editing, onSaveEdit, onCancelEdit, mentionCandidates, onEditLast }: Props) {
   const [draft, setDraft] = useState('');
   const [saving, setSaving] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -132,6 +134,10 @@ export function MessageComposer({ onSend, onTyping, replyTo, onCancelReply, edit
     if (event.key === 'Escape' && (editing || replyTo)) {
       event.preventDefault();
       return editing ? onCancelEdit() : onCancelReply();
+    }
+    if (event.key === 'ArrowUp' && draft === '' && !editing) {
+      event.preventDefault();
+      return onEditLast();
     }
     if (event.key === 'Enter' && !event.shiftKey) void submit(event);
   };
