@@ -12,11 +12,13 @@ const COMMON = [
 ];
 const COLUMNS = 8;
 
-type Props = { onPick: (emoji: string) => void; onClose: () => void };
+/** `refocus`: closed from the keyboard, so focus goes back where it came from (not after a click elsewhere). */
+type Props = { onPick: (emoji: string) => void; onClose: (refocus: boolean) => void };
 
 /** A dialog with a grid of emoji (arrow keys move) and a field that accepts any single emoji. */
 export function EmojiPicker({ onPick, onClose }: Props) {
   const grid = useRef<HTMLDivElement>(null);
+  const root = useRef<HTMLDivElement>(null);
   const [custom, setCustom] = useState('');
   const [error, setError] = useState(false);
   const inputId = useId();
@@ -24,6 +26,15 @@ export function EmojiPicker({ onPick, onClose }: Props) {
   useEffect(() => {
     grid.current?.querySelector<HTMLButtonElement>('button')?.focus();
   }, []);
+
+  // A press anywhere else closes it, as menus do.
+  useEffect(() => {
+    const onPointer = (event: PointerEvent) => {
+      if (!root.current?.contains(event.target as Node)) onClose(false);
+    };
+    document.addEventListener('pointerdown', onPointer);
+    return () => document.removeEventListener('pointerdown', onPointer);
+  }, [onClose]);
 
   const onGridKey = (event: KeyboardEvent<HTMLDivElement>) => {
     const buttons = Array.from(grid.current?.querySelectorAll<HTMLButtonElement>('button') ?? []);
@@ -43,12 +54,13 @@ export function EmojiPicker({ onPick, onClose }: Props) {
 
   return (
     <div
+      ref={root}
       role="dialog"
       aria-label="Choose a reaction"
       onKeyDown={(event) => {
         if (event.key === 'Escape') {
           event.stopPropagation();
-          onClose();
+          onClose(true);
         }
       }}
       className="w-[18.5rem] max-w-[calc(100vw-2rem)] rounded-2xl border border-line bg-surface-raised p-2 text-ink shadow-xl"

@@ -64,6 +64,9 @@ export function MessageBubble(props: Props) {
   const [picking, setPicking] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const pressTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const row = useRef<HTMLLIElement>(null);
+  // Closing the picker or the question hands focus back to the message's actions button.
+  const refocus = () => row.current?.querySelector<HTMLElement>('[aria-haspopup="menu"]')?.focus();
   const status = item.pending ? item.pending.status : 'sent';
   // Still queued, but the server said it could not store it yet (or did not answer): shown, and retried.
   const notDelivered = status === 'sending' && item.pending?.error !== undefined;
@@ -88,6 +91,7 @@ export function MessageBubble(props: Props) {
 
   return (
     <li
+      ref={row}
       data-testid="message"
       data-status={notDelivered ? 'not-delivered' : status}
       data-seq={item.seq}
@@ -165,7 +169,10 @@ export function MessageBubble(props: Props) {
               setPicking(false);
               props.onReact(message, emoji);
             }}
-            onClose={() => setPicking(false)}
+            onClose={(back) => {
+              setPicking(false);
+              if (back) refocus();
+            }}
           />
         </div>
       ) : null}
@@ -175,7 +182,11 @@ export function MessageBubble(props: Props) {
             setConfirming(false);
             props.onDelete(message);
           }}
-          onCancel={() => setConfirming(false)}
+          onCancel={() => {
+            setConfirming(false);
+            // After the dialog has closed: closing it moves focus itself.
+            requestAnimationFrame(refocus);
+          }}
         />
       ) : null}
     </li>
