@@ -18,15 +18,6 @@ const JUMP_PAGE_SIZE = 500;
 const JUMP_MAX_PAGES = 20;
 const NONE: OutboxEntry[] = [];
 
-/** The copy we hold, replaced only by a newer version of the same message; null when nothing changes. */
-function replaceNewer(current: MessageDTO[], incoming: MessageDTO): MessageDTO[] | null {
-  const index = current.findIndex((m) => m.seq === incoming.seq);
-  if (index < 0 || current[index]!.version >= incoming.version) return null;
-  const next = [...current];
-  next[index] = incoming;
-  return next;
-}
-
 export type ActionResult = { ok: true } | { ok: false; error: ErrorCode };
 
 /**
@@ -46,9 +37,8 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
   const pending = entries.filter((e) => e.chatId === chatId && !messages.some((m) => m.clientId === e.clientId && m.senderId === meId));
 
   const receive = useCallback((incoming: MessageDTO[]) => {
-    let merged = mergeMessages(messagesRef.current, incoming);
-    // Copies we already hold are replaced by newer versions (an edit, deletion or reaction meanwhile).
-    for (const message of incoming) merged = replaceNewer(merged, message) ?? merged;
+    // New numbers are added; copies we hold give way to newer versions (an edit, deletion or reaction meanwhile).
+    const merged = mergeMessages(messagesRef.current, incoming);
     if (merged !== messagesRef.current) {
       messagesRef.current = merged;
       setMessages(merged);
@@ -178,12 +168,9 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
       await sync(true);
       await outbox.flush();
     };
+    // Only a copy we hold is replaced (by a newer version); one we never loaded stays unloaded.
     const onUpdated = (message: MessageDTO) => {
-      if (message.chatId !== chatId) return;
-      const next = replaceNewer(messagesRef.current, message);
-      if (!next) return;
-      messagesRef.current = next;
-      setMessages(next);
+      if (message.chatId === chatId && messagesRef.current.some((m) => m.seq === message.seq)) receive([message]);
     };
     const onMessage = (message: MessageDTO) => {
       if (message.chatId !== chatId) return;
