@@ -7,6 +7,9 @@ import { Outbox } from '@/lib/realtime/outbox';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'offline';
 
+/** How long an ended session waits before going to sign in (see onConnectError). */
+const SIGN_IN_DELAY_MS = 1_000;
+
 const RealtimeContext = createContext<{ socket: ClientSocket; status: ConnectionStatus; outbox: Outbox } | null>(null);
 
 export function RealtimeProvider({ userId, children }: { userId: string; children: ReactNode }) {
@@ -16,6 +19,7 @@ export function RealtimeProvider({ userId, children }: { userId: string; childre
   const router = useRouter();
 
   useEffect(() => {
+    let toSignIn: ReturnType<typeof setTimeout> | undefined;
     const onConnect = () => {
       setStatus('connected');
       // Whatever was written while offline (this visit or before a reload) goes out now, in order.
@@ -30,7 +34,10 @@ export function RealtimeProvider({ userId, children }: { userId: string; childre
     const onConnectError = (error: Error) => {
       // The session ended (signed out elsewhere, password changed): go and sign in again, then come back.
       if (error.message === 'unauthorized') {
-        router.replace(`/login?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+        // Signing out in this tab also closes the socket: its own redirect to /login (which unmounts this
+        // provider and cancels the timer) should win over this one, which would come back to the chat.
+        clearTimeout(toSignIn);
+        toSignIn = setTimeout(() => router.replace(`/login?callbackUrl=${encodeURIComponent(window.location.pathname)}`), SIGN_IN_DELAY_MS);
         return;
       }
       setStatus(navigator.onLine ? 'connecting' : 'offline');
@@ -45,6 +52,7 @@ export function RealtimeProvider({ userId, children }: { userId: string; childre
     window.addEventListener('online', onOnline);
     socket.connect();
     return () => {
+      clearTimeout(toSignIn);
       socket.off('connect', onConnect);
       socket.off('disconnect', onDisconnect);
       socket.off('connect_error', onConnectError);

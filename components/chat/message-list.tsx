@@ -1,8 +1,10 @@
 'use client';
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { MessageDTO, ReplyPreviewDTO } from '@/lib/realtime/events';
+import { useIsClient } from '@/components/ui/time';
+import type { MessageDTO } from '@/lib/realtime/events';
 import { MessageBubble, type BubbleHandlers, type Item, type Receipt } from './message-bubble';
+import { groupRows, quoteOf } from './message-rows';
 import type { Mentions } from './message-text';
 import { SystemLine } from './system-line';
 import type { PendingMessage } from './use-chat-room';
@@ -31,44 +33,7 @@ type Props = BubbleHandlers & {
 
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 300;
-const GROUP_WINDOW_MS = 5 * 60_000;
 const HIGHLIGHT_MS = 2_000;
-
-type Row = { kind: 'system'; message: MessageDTO } | { kind: 'group'; items: Item[] };
-
-/** Consecutive messages of one sender within five minutes form a group with one name; system lines stand alone. */
-function groupRows(messages: MessageDTO[], items: Item[]): Row[] {
-  const rows: Row[] = [];
-  const systems = new Map(messages.filter((m) => m.kind === 'system').map((m) => [m.id, m]));
-  for (const item of items) {
-    const system = systems.get(item.key);
-    if (system) {
-      rows.push({ kind: 'system', message: system });
-      continue;
-    }
-    const row = rows.at(-1);
-    const previous = row?.kind === 'group' ? row.items.at(-1) : undefined;
-    const sameGroup =
-      previous && previous.senderId === item.senderId && Date.parse(item.createdAt) - Date.parse(previous.createdAt) < GROUP_WINDOW_MS;
-    if (row?.kind === 'group' && sameGroup) row.items.push(item);
-    else rows.push({ kind: 'group', items: [item] });
-  }
-  return rows;
-}
-
-/** How much of the original a quote shows (the server's previews are cut the same way). */
-const SNIPPET_LENGTH = 120;
-
-/**
- * A quote as the original is now: an edit or deletion of the original does not touch the reply, so the held
- * original (when on the page) beats the preview the reply came with. A pending reply quotes it the same way.
- */
-function quoteOf(byId: Map<string, MessageDTO>, replyToId: string | undefined, sent: ReplyPreviewDTO | null): ReplyPreviewDTO | null {
-  const original = replyToId ? byId.get(replyToId) : undefined;
-  if (!original) return sent;
-  const snippet = Array.from(original.body).slice(0, SNIPPET_LENGTH).join('');
-  return { id: original.id, seq: original.seq, senderId: original.senderId, snippet, deleted: original.deleted };
-}
 
 export function MessageList(props: Props) {
   const { messages, pending, meId, nameOf, isGroup, hasOlder, loadingOlder, onLoadOlder, onSeen, focus } = props;
@@ -82,6 +47,7 @@ export function MessageList(props: Props) {
   // More than a screen above the newest message (after a jump, or reading back): offer the way down.
   const [farFromBottom, setFarFromBottom] = useState(false);
   const [highlighted, setHighlighted] = useState<number | null>(null);
+  const isClient = useIsClient();
 
   const byId = new Map(messages.map((m) => [m.id, m]));
   const items: Item[] = [
@@ -204,8 +170,15 @@ export function MessageList(props: Props) {
           <p className="mb-4 text-center text-xs text-muted">This is the beginning of your conversation.</p>
         ) : null}
         <ol ref={content} aria-label="Conversation" className="flex flex-col gap-3">
-          {groupRows(messages, items).map((row) => {
+          {groupRows(messages, items, isClient).map((row) => {
             if (row.kind === 'system') return <SystemLine key={row.message.id} message={row.message} meId={meId} nameOf={nameOf} />;
+            if (row.kind === 'day') {
+              return (
+                <li key={row.key} className="sticky top-0 z-10 flex justify-center py-1">
+                  <h2 className="rounded-full bg-surface-raised px-3 py-1 text-xs font-medium text-muted shadow-sm">{row.label}</h2>
+                </li>
+              );
+            }
             const first = row.items[0]!;
             const mine = first.senderId === meId;
             // In a group, my own runs need no name: they sit on the right.
