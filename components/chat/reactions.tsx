@@ -35,8 +35,11 @@ export function Reactions({ reactions, meId, nameOf, onToggle, disabled, mine }:
               aria-pressed={reacted}
               aria-label={label}
               title={listNames(who)}
-              disabled={disabled}
-              onClick={() => onToggle(reaction.emoji)}
+              // Still focusable, so who reacted can be read; it just does nothing.
+              aria-disabled={disabled || undefined}
+              onClick={() => {
+                if (!disabled) onToggle(reaction.emoji);
+              }}
               className={`inline-flex h-7 items-center gap-1 rounded-full border px-2 text-sm shadow-sm ${
                 reacted ? 'border-accent bg-surface-raised font-semibold text-ink ring-1 ring-accent' : 'border-line bg-surface-raised text-ink hover:bg-surface-alt'
               }`}
