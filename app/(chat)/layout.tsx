@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { ChatList } from '@/components/chat/chat-list';
 import { ChatShell } from '@/components/chat/chat-shell';
+import { MessageSearch } from '@/components/chat/message-search';
 import { SidebarHeader } from '@/components/chat/sidebar-header';
 import { UserSearch } from '@/components/chat/user-search';
 import { RealtimeProvider } from '@/components/realtime-provider';
@@ -17,6 +18,7 @@ export default async function ChatLayout({ children }: { children: ReactNode }) 
           <>
             <SidebarHeader user={user} />
             <UserSearch />
+            <MessageSearch />
             <ChatList initialChats={chats} meId={user.id} />
           </>
         }

@@ -36,15 +36,7 @@ export function describeSystemEvent(event: SystemEvent, nameOf: NameOf, meId: st
   }
 }
 
-/** The ids a message's preview needs names for: its sender, and everyone its system event mentions. */
-export function idsNamedBy(message: MessageDTO): string[] {
-  const event = message.event;
-  if (!event) return [message.senderId];
-  const ids = [event.actorId];
-  if (event.type === 'members_added') ids.push(...event.userIds);
-  if (event.type === 'member_removed' || event.type === 'admin_granted') ids.push(event.userId);
-  return ids;
-}
+export { idsNamedBy } from '@/lib/realtime/messages';
 
 /**
  * The one line under a chat's name in the list: "You: hi", in groups "Ana: hi", a system line as a sentence,

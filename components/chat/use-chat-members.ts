@@ -56,7 +56,8 @@ export function useNameLookup(chats: ChatSummaryDTO[]): (chatId: string, userId:
     (chatId: string, userId: string) => {
       const member = known.get(chatId)?.find((m) => m.id === userId);
       if (member) return member.displayName;
-      return chats.find((c) => c.peer?.id === userId)?.peer?.displayName;
+      const chat = chats.find((c) => c.id === chatId);
+      return chat?.names[userId] ?? chats.find((c) => c.peer?.id === userId)?.peer?.displayName;
     },
     [known, chats],
   );

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { directChatKey, getChatSummaryForUser, getMembership, getOrCreateDirectChat, listChatMemberIds } from '@/db/queries/chats';
+import { createGroup } from '@/db/queries/groups';
 import { chats } from '@/db/schema';
 import { closeTestServices, makeChat, makeUser } from '@/lib/testing/harness';
 
@@ -52,5 +53,16 @@ describe('getChatSummaryForUser', () => {
     expect((await getChatSummaryForUser({ chatId, userId: a.id }))?.peer?.id).toBe(b.id);
     expect((await getChatSummaryForUser({ chatId, userId: b.id }))?.peer?.id).toBe(a.id);
     expect(await getChatSummaryForUser({ chatId, userId: (await makeUser()).id })).toBeNull();
+  });
+});
+
+describe('chat summaries of groups', () => {
+  it('carry the names their last line needs, so a preview reads "Ana added Bo and Cy" without asking for members', async () => {
+    const [ana, bo, cy] = await Promise.all([makeUser(), makeUser(), makeUser()]);
+    const { chatId } = await createGroup({ creatorId: ana.id, title: 'Trip', memberIds: [bo.id, cy.id] });
+    const summary = await getChatSummaryForUser({ chatId, userId: cy.id });
+    expect(summary).toMatchObject({ kind: 'group', title: 'Trip', peer: null, memberCount: 3, myRole: 'member', active: true });
+    expect(summary?.lastMessage?.event).toEqual({ type: 'members_added', actorId: ana.id, userIds: [bo.id, cy.id] });
+    expect(summary?.names).toEqual({ [ana.id]: ana.displayName, [bo.id]: bo.displayName, [cy.id]: cy.displayName });
   });
 });

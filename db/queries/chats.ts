@@ -1,6 +1,7 @@
-import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { ChatKind, ChatSummaryDTO, MemberRole } from '@/lib/realtime/events';
+import type { ChatKind, ChatSummaryDTO, MemberRole, MessageDTO } from '@/lib/realtime/events';
+import { idsNamedBy } from '@/lib/realtime/messages';
 import { getDb } from '../index';
 import { chatMembers, chats, messages, users } from '../schema';
 import { hydrateMessages, messageColumns } from './messages';
@@ -160,27 +161,38 @@ type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['execute']>
 async function toChatSummaryDTOs(rows: SummaryRow[]): Promise<ChatSummaryDTO[]> {
   const lastMessages = await hydrateMessages(rows.flatMap((row) => (row.lastMessage ? [row.lastMessage] : [])));
   const lastById = new Map(lastMessages.map((message) => [message.id, message]));
+  // One read for every name the previews need ("Ana: hi", "Ana added Bo"), so the list asks for no members.
+  const namedIds = [...new Set(lastMessages.flatMap(idsNamedBy))];
+  const namedUsers =
+    namedIds.length > 0 ? await getDb().select({ id: users.id, displayName: users.displayName }).from(users).where(inArray(users.id, namedIds)) : [];
+  const nameById = new Map(namedUsers.map((user) => [user.id, user.displayName]));
+  const namesFor = (message: MessageDTO | null) =>
+    Object.fromEntries((message ? idsNamedBy(message) : []).flatMap((id) => (nameById.has(id) ? [[id, nameById.get(id)!]] : [])));
   const now = Date.now();
-  return rows.map((row) => ({
-    id: row.chat.id,
-    kind: row.chat.kind,
-    title: row.chat.kind === 'group' ? (row.titleThen ?? row.chat.title ?? '') : (row.peer?.displayName ?? ''),
-    peer: row.peer ? toUserDTO(row.peer) : null,
-    memberCount: row.memberCount,
-    myRole: row.me.role,
-    active: row.me.leftAtSeq === null,
-    mutedUntil: row.me.mutedUntil && row.me.mutedUntil.getTime() > now ? row.me.mutedUntil.toISOString() : null,
-    // A former member's chat ends where they left: later messages neither unarchive it nor move it up the list.
-    archived: row.me.archivedAtSeq !== null && (row.me.leftAtSeq ?? row.chat.lastSeq) <= row.me.archivedAtSeq,
-    unreadMentionCount: row.unreadMentionCount,
-    lastMessage: row.lastMessage ? (lastById.get(row.lastMessage.id) ?? null) : null,
-    lastActivityAt: row.lastActivityAt.toISOString(),
-    unreadCount: row.unreadCount,
-    markedUnread: row.me.markedUnread,
-    myReadSeq: row.me.readSeq,
-    peerDeliveredSeq: row.peerDeliveredSeq,
-    peerReadSeq: row.peerReadSeq,
-  }));
+  return rows.map((row) => {
+    const lastMessage = row.lastMessage ? (lastById.get(row.lastMessage.id) ?? null) : null;
+    return {
+      id: row.chat.id,
+      kind: row.chat.kind,
+      title: row.chat.kind === 'group' ? (row.titleThen ?? row.chat.title ?? '') : (row.peer?.displayName ?? ''),
+      peer: row.peer ? toUserDTO(row.peer) : null,
+      memberCount: row.memberCount,
+      myRole: row.me.role,
+      active: row.me.leftAtSeq === null,
+      mutedUntil: row.me.mutedUntil && row.me.mutedUntil.getTime() > now ? row.me.mutedUntil.toISOString() : null,
+      // A former member's chat ends where they left: later messages neither unarchive it nor move it up the list.
+      archived: row.me.archivedAtSeq !== null && (row.me.leftAtSeq ?? row.chat.lastSeq) <= row.me.archivedAtSeq,
+      unreadMentionCount: row.unreadMentionCount,
+      lastMessage,
+      names: namesFor(lastMessage),
+      lastActivityAt: row.lastActivityAt.toISOString(),
+      unreadCount: row.unreadCount,
+      markedUnread: row.me.markedUnread,
+      myReadSeq: row.me.readSeq,
+      peerDeliveredSeq: row.peerDeliveredSeq,
+      peerReadSeq: row.peerReadSeq,
+    };
+  });
 }
 
 /** Every chat of the user, newest activity first. */

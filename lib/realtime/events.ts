@@ -74,6 +74,8 @@ export type ChatSummaryDTO = {
   /** Unread messages that mention me: they notify even when the chat is muted. */
   unreadMentionCount: number;
   lastMessage: MessageDTO | null;
+  /** Display names of the people the last message names (sender, people in a system line), for its preview. */
+  names: Record<string, string>;
   lastActivityAt: string;
   /** Messages from others after my read position. */
   unreadCount: number;

@@ -88,3 +88,13 @@ export function newClientId(): string {
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** The ids a message's preview needs names for: its sender, and everyone its system event mentions. */
+export function idsNamedBy(message: MessageDTO): string[] {
+  const event = message.event;
+  if (!event) return [message.senderId];
+  const ids = [event.actorId];
+  if (event.type === 'members_added') ids.push(...event.userIds);
+  if (event.type === 'member_removed' || event.type === 'admin_granted') ids.push(event.userId);
+  return ids;
+}
