@@ -5,6 +5,10 @@
 import { z } from 'zod';
 import { MESSAGE_MAX_LENGTH, type Result } from '@/lib/errors';
 
+// zod probes for eval (`Function('')`) when the first z.object below is built; our CSP has no 'unsafe-eval', so in
+// the browser that probe is refused and reported as a violation on every page that loads this file. Skip it there.
+if (typeof window !== 'undefined') z.config({ jitless: true });
+
 export type UserDTO = { id: string; username: string; displayName: string };
 
 export type ChatKind = 'direct' | 'group';
