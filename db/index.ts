@@ -21,7 +21,21 @@ function connect(): DbHandle {
     backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     onnotice: () => {},
   });
+  fetchArrayTypesOnce(sql);
   return { sql, db: drizzle(sql, { schema }) };
+}
+
+/**
+ * postgres.js (3.4.9) starts every new connection with a query for the server's array types, from a promise no caller
+ * holds: if that connection dies during it (Postgres shutting down or a reset while the pool reconnects), the error is
+ * an unhandled rejection and ends the process (porsager/postgres#1192, #1205). The answer is the same on every
+ * connection and is kept for the whole pool, so ask only until one connection has it: after start-up (migrations run
+ * on the first connection), no reconnect during an outage runs that query. db/fetch-types.test.ts proves both.
+ */
+function fetchArrayTypesOnce(sql: postgres.Sql) {
+  const options = sql.options as unknown as { fetch_types: boolean; shared: { typeArrayMap: Record<number, number> } };
+  // Read by each connection as it opens; filled once the first connection's query has answered.
+  Object.defineProperty(options, 'fetch_types', { get: () => Object.keys(options.shared.typeArrayMap).length === 0 });
 }
 
 function handle(): DbHandle {
