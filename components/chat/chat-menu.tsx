@@ -3,7 +3,7 @@
 import { useEffect, useId, useRef, useState, useTransition, type KeyboardEvent } from 'react';
 import { setChatArchived, setChatMute } from '@/app/(chat)/actions';
 import { errorMessages } from '@/components/ui/error-messages';
-import type { Result } from '@/lib/errors';
+import { fail, type Result } from '@/lib/errors';
 import type { ChatSummaryDTO } from '@/lib/realtime/events';
 import { isMuted } from './unread';
 
@@ -80,7 +80,8 @@ export function ChatMenu({ chat, onGroupInfo, onError }: { chat: ChatSummaryDTO;
     close();
     onError(null);
     start(async () => {
-      const result = await work();
+      // Unreachable server (offline, restarting): say so here; thrown, it would end in the error boundary.
+      const result = await work().catch(() => fail('unavailable'));
       // Success shows itself: the server answers with 'chat:updated' to every tab of mine.
       if (!result.ok) onError(errorMessages[result.error]);
     });

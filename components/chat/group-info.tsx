@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
 import { errorMessages } from '@/components/ui/error-messages';
 import { Field } from '@/components/ui/field';
-import type { Result } from '@/lib/errors';
+import { fail, type Result } from '@/lib/errors';
 import { GROUP_MAX_MEMBERS, GROUP_TITLE_MAX_LENGTH, type ChatSummaryDTO, type MemberDTO, type UserDTO } from '@/lib/realtime/events';
 import { ChatAvatar } from './avatar';
 import { GroupMemberList } from './group-member-list';
@@ -33,7 +33,8 @@ export function GroupInfo({ chat, me, members, onClose, returnFocusTo }: Props) 
   const act = (work: () => Promise<Result<null>>, then?: () => void) =>
     start(async () => {
       setError(null);
-      const result = await work();
+      // Unreachable server: shown here and the dialog stays open to try again (thrown, it would hit the error boundary).
+      const result = await work().catch(() => fail('unavailable'));
       if (!result.ok) return setError(errorMessages[result.error]);
       void refreshChatMembers(chat.id);
       then?.();

@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { errorMessages } from '@/components/ui/error-messages';
 import { Field } from '@/components/ui/field';
+import { fail } from '@/lib/errors';
 import { GROUP_MAX_MEMBERS, GROUP_TITLE_MAX_LENGTH, type UserDTO } from '@/lib/realtime/events';
 import { UserPicker } from './user-picker';
 
@@ -47,7 +48,8 @@ function NewGroupDialog({ onClose }: { onClose: () => void }) {
     setErrors(next);
     if (next.title || next.members) return;
     start(async () => {
-      const result = await createGroup({ title: title.trim(), memberIds: members.map((member) => member.id) });
+      // Unreachable server: shown in the form, which stays filled in (thrown, it would hit the error boundary).
+      const result = await createGroup({ title: title.trim(), memberIds: members.map((member) => member.id) }).catch(() => fail('unavailable'));
       if (!result.ok) return setErrors({ form: result.error === 'invalid_input' ? 'Check the name and the people, then try again.' : errorMessages[result.error] });
       onClose();
       router.push(`/c/${result.data.chatId}`);
