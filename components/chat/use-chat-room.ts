@@ -13,9 +13,11 @@ const SYNC_TIMEOUT_MS = 10_000;
 const ACTION_TIMEOUT_MS = 10_000;
 /** A reconnect re-reads this many recent messages, so edits, deletions and reactions missed meanwhile show. */
 const RESYNC_RECENT = 100;
-/** Jumping to an old message loads history in pages this large, at most this many times. */
+/** Jumping to an old message loads history in pages this large, at most this many times and for this long. */
 const JUMP_PAGE_SIZE = 500;
 const JUMP_MAX_PAGES = 20;
+const JUMP_DEADLINE_MS = 60_000;
+const JUMP_WAIT_MS = 100;
 const NONE: OutboxEntry[] = [];
 
 export type ActionResult = { ok: true } | { ok: false; error: ErrorCode };
@@ -142,15 +144,20 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
   /** Loads history until the message numbered `seq` is held (bounded); true when it is. */
   const loadUntil = useCallback(
     async (seq: number): Promise<boolean> => {
-      for (let page = 0; page < JUMP_MAX_PAGES; page++) {
+      // Only our own page loads count as pages; waiting on someone else's load counts against the deadline only,
+      // so a slow history load (a page taking seconds) does not give up on a message that is on its way.
+      const deadline = Date.now() + JUMP_DEADLINE_MS;
+      let pages = 0;
+      while (pages < JUMP_MAX_PAGES && Date.now() < deadline) {
         if (messagesRef.current.some((m) => m.seq === seq)) return true;
         const first = messagesRef.current[0];
         if (!first || first.seq < seq) return false; // Not ours to read, or not there at all.
         // Another load in flight: wait for it rather than give up.
         if (loadingRef.current) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await new Promise((resolve) => setTimeout(resolve, JUMP_WAIT_MS));
           continue;
         }
+        pages++;
         if (!(await fetchOlder(JUMP_PAGE_SIZE))) return messagesRef.current.some((m) => m.seq === seq);
       }
       return messagesRef.current.some((m) => m.seq === seq);
