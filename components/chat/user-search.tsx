@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useId, useState, useTransition } from 'react';
 import { searchUsers, startChat } from '@/app/(chat)/actions';
+import { fail } from '@/lib/errors';
 import { errorMessages } from '@/components/ui/error-messages';
 import type { UserDTO } from '@/lib/realtime/events';
 import { Avatar } from './avatar';
@@ -25,7 +26,8 @@ export function useUserSearch(query: string) {
     if (!trimmed) return;
     let cancelled = false;
     const timer = setTimeout(async () => {
-      const result = await searchUsers(trimmed);
+      // Unreachable server: an answer like any other failure, not a crash into the error boundary.
+      const result = await searchUsers(trimmed).catch(() => fail('unavailable'));
       if (cancelled) return;
       setError(result.ok ? null : errorMessages[result.error]);
       setResults(result.ok ? result.data : []);
@@ -48,7 +50,7 @@ export function UserSearch() {
 
   const open = (user: UserDTO) =>
     startOpening(async () => {
-      const result = await startChat(user.id);
+      const result = await startChat(user.id).catch(() => fail('unavailable'));
       if (!result.ok) return setError(errorMessages[result.error]);
       setQuery('');
       router.push(`/c/${result.data.chatId}`);

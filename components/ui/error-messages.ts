@@ -9,6 +9,6 @@ export const errorMessages: Record<ErrorCode, string> = {
   invalid_input: 'That did not look right. Please check and try again.',
   too_long: 'Messages can be at most 4,000 characters.',
   rate_limited: 'You are sending too fast. Please wait a moment.',
-  unavailable: 'Parley cannot reach its server right now. Your message will be retried.',
+  unavailable: 'Parley cannot reach its server right now. Please try again in a moment.',
   internal: 'Something went wrong on our side. Please try again.',
 };
