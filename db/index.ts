@@ -4,6 +4,8 @@ import { getEnv } from '@/lib/env';
 import * as schema from './schema';
 
 export type Database = PostgresJsDatabase<typeof schema>;
+/** The handle inside getDb().transaction(…), for query helpers that run within a caller's transaction. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 type DbHandle = { sql: postgres.Sql; db: Database };
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { AppError } from '@/lib/errors';
 import { characterCount, GROUP_MAX_MEMBERS, GROUP_TITLE_MAX_LENGTH, type MemberDTO, type MessageDTO, type SystemEvent } from '@/lib/realtime/events';
-import { getDb } from '../index';
+import { getDb, type Transaction as Tx } from '../index';
 import { chatMembers, chats, messages, users, type ChatMember } from '../schema';
 import { messageColumns, toMessageDTO } from './messages';
 
@@ -13,8 +13,6 @@ import { messageColumns, toMessageDTO } from './messages';
  * Refusals are AppErrors: 'not_found' for an unknown chat, a 1:1 chat or a caller who is not a current member
  * (identical answers, so a non-member learns nothing), 'forbidden' for a member who is not an admin.
  */
-
-type Tx = Parameters<Parameters<ReturnType<typeof getDb>['transaction']>[0]>[0];
 
 /** What one change did, for the caller to tell the sockets. `line` is null when nothing changed. */
 export type GroupChange = { chatId: string; line: MessageDTO | null; addedIds: string[]; removedIds: string[] };

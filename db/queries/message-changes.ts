@@ -9,11 +9,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { AppError } from '@/lib/errors';
 import { EDIT_WINDOW_MS, type MessageDTO } from '@/lib/realtime/events';
-import { getDb } from '../index';
+import { getDb, type Transaction } from '../index';
 import { chats, messageReactions, messages } from '../schema';
-import { getMessageById, mentionIdsFor, messageColumns, type MessageRow } from './messages';
-
-type Transaction = Parameters<Parameters<ReturnType<typeof getDb>['transaction']>[0]>[0];
+import { getMessageById, mentionIdsFor, messageColumns, requireCurrentMember, type MessageRow } from './messages';
 
 /** Who asks, and the message numbers they may read: (visibleAfterSeq, visibleUpToSeq] of their membership. */
 export type ChangeInput = {
@@ -49,6 +47,8 @@ async function changeMessage(input: ChangeInput, work: (tx: Transaction, row: Me
       .set({ revision: sql`${chats.revision} + 1` })
       .where(eq(chats.id, input.chatId))
       .returning({ revision: chats.revision });
+    // The chat row lock is now held (group changes take it too): a removal that committed meanwhile is seen here.
+    await requireCurrentMember(tx, input.chatId, input.userId);
     return chat!.revision;
   });
   const message = await getMessageById(input);

@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, gt, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { TransactionRollbackError } from 'drizzle-orm';
 import { GROUP_MAX_MEMBERS, type MessageDTO, type ReactionDTO, type ReplyPreviewDTO } from '@/lib/realtime/events';
 import { parseMentionNames, toReplyPreviewDTO } from '@/lib/realtime/messages';
-import { getDb } from '../index';
-import { chats, messageReactions, messages, type Message } from '../schema';
+import { AppError } from '@/lib/errors';
+import { getDb, type Transaction } from '../index';
+import { chatMembers, chats, messageReactions, messages, type Message } from '../schema';
 
 /** Every column but the search vector, which only the database needs. */
 const messageColumns = {
@@ -109,6 +110,19 @@ export function mentionIdsFor(input: { chatId: string; authorId: string; body: s
     )})), '{}'::uuid[])`;
 }
 
+/**
+ * Call after taking the chat row lock (which every group change takes first): in READ COMMITTED this separate
+ * statement reads a snapshot taken after that wait, so a removal that committed meanwhile is seen, and the
+ * AppError rolls the caller's transaction back. A check inside the locking statement would use its older snapshot.
+ */
+export async function requireCurrentMember(tx: Transaction, chatId: string, userId: string): Promise<void> {
+  const [member] = await tx
+    .select({ userId: chatMembers.userId })
+    .from(chatMembers)
+    .where(and(eq(chatMembers.chatId, chatId), eq(chatMembers.userId, userId), isNull(chatMembers.leftAtSeq)));
+  if (!member) throw new AppError('not_found');
+}
+
 async function getMessageByClientId(input: { chatId: string; senderId: string; clientId: string }): Promise<MessageRow | null> {
   const [row] = await getDb()
     .select(messageColumns)
@@ -121,7 +135,8 @@ async function getMessageByClientId(input: { chatId: string; senderId: string; c
 /**
  * Stores a message once per (chat, sender, clientId) and gives it the chat's next number.
  * The chat row lock taken by the increment is held until commit, so numbers follow commit order
- * and have no gaps: a duplicate rolls the increment back.
+ * and have no gaps: a duplicate rolls the increment back. Under that lock the sender is checked again: a member
+ * removed while this waited gets not_found and stores nothing.
  * `replyTo` is the original, already read (and checked readable) by the caller: it becomes the quote.
  */
 export async function insertMessage(input: {
@@ -148,6 +163,8 @@ export async function insertMessage(input: {
         .where(eq(chats.id, input.chatId))
         .returning({ seq: chats.lastSeq });
       if (!chat) throw new Error('insertMessage: chat vanished');
+      // The caller checked membership before the lock; a removal may have committed while this waited for it.
+      await requireCurrentMember(tx, input.chatId, input.senderId);
       const [row] = await tx
         .insert(messages)
         .values({ ...values, seq: chat.seq })
