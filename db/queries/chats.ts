@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ChatKind, ChatSummaryDTO, MemberRole, MessageDTO } from '@/lib/realtime/events';
 import { idsNamedBy } from '@/lib/realtime/messages';
@@ -87,6 +87,17 @@ export async function listChatIdsForUser(userId: string): Promise<string[]> {
     .from(chatMembers)
     .where(and(eq(chatMembers.userId, userId), isNull(chatMembers.leftAtSeq)));
   return rows.map((row) => row.chatId);
+}
+
+/**
+ * Current members whose window starts at or after message `seq` (added later): they may not read it, nor see a
+ * quote of it. Usually none; served by the (chat_id, user_id) primary key's chat prefix.
+ */
+export async function listMembersJoinedAfter(input: { chatId: string; seq: number }): Promise<{ userId: string; visibleAfterSeq: number }[]> {
+  return getDb()
+    .select({ userId: chatMembers.userId, visibleAfterSeq: chatMembers.visibleAfterSeq })
+    .from(chatMembers)
+    .where(and(eq(chatMembers.chatId, input.chatId), isNull(chatMembers.leftAtSeq), gte(chatMembers.visibleAfterSeq, input.seq)));
 }
 
 /** Current members only. */

@@ -6,6 +6,7 @@ import { getRedis } from '@/lib/redis';
 import type { Membership } from '@/db/queries/chats';
 import { getChatRevision, listMessagesBefore, listRecentMessages, listRecentMessagesWithRevision } from '@/db/queries/messages';
 import { RECENT_MESSAGES, type MessageDTO, type SystemEvent } from '@/lib/realtime/events';
+import { hideQuotesBefore } from '@/lib/realtime/messages';
 
 /**
  * A chat's cached list and the chats.revision it was read at. Edits, deletions and reactions bump the revision:
@@ -206,20 +207,20 @@ export async function getRecentMessages(input: { chatId: string; lastSeq: number
 }
 
 /**
- * The newest (up to RECENT_MESSAGES) messages this member may read, oldest first. A current member's come from
- * the chat's cached tail, less what precedes their window; a former member's window ended, so it is read from Postgres.
+ * The newest (up to RECENT_MESSAGES) messages this member may read, oldest first, without quotes from before their
+ * window. A current member's come from the chat's cached tail, cut to their window; a former member's window ended,
+ * so it is read from Postgres.
  */
 export async function getVisibleRecentMessages(input: { chatId: string; membership: Membership }): Promise<MessageDTO[]> {
   const { chatId, membership } = input;
   if (membership.visibleUpToSeq <= membership.visibleAfterSeq) return [];
+  const { visibleAfterSeq, visibleUpToSeq } = membership;
   if (!membership.active) {
-    return listMessagesBefore({
-      chatId,
-      beforeSeq: membership.visibleUpToSeq + 1,
-      afterSeq: membership.visibleAfterSeq,
-      limit: RECENT_MESSAGES,
-    });
+    const window = await listMessagesBefore({ chatId, beforeSeq: visibleUpToSeq + 1, afterSeq: visibleAfterSeq, limit: RECENT_MESSAGES });
+    return hideQuotesBefore(window, visibleAfterSeq);
   }
   const tail = await getRecentMessages({ chatId, lastSeq: membership.lastSeq, revision: membership.revision });
-  return tail.filter((message) => message.seq > membership.visibleAfterSeq);
+  // The shared tail may already hold messages after this member's membership was read (maybe after their removal).
+  const visible = tail.filter((message) => message.seq > visibleAfterSeq && message.seq <= visibleUpToSeq);
+  return hideQuotesBefore(visible, visibleAfterSeq);
 }

@@ -66,6 +66,15 @@ export function parseMentionNames(body: string): string[] {
   return [...new Set(Array.from(body.matchAll(MENTION), (match) => match[1]!.toLowerCase()))];
 }
 
+/**
+ * A reader sees no quote of a message from before their window (a late joiner): replies to such a message come
+ * without their quote, as plain messages. Returns `messages` itself when no quote had to go.
+ */
+export function hideQuotesBefore(messages: MessageDTO[], visibleAfterSeq: number): MessageDTO[] {
+  if (visibleAfterSeq <= 0 || !messages.some((message) => message.replyTo && message.replyTo.seq <= visibleAfterSeq)) return messages;
+  return messages.map((message) => (message.replyTo && message.replyTo.seq <= visibleAfterSeq ? { ...message, replyTo: null } : message));
+}
+
 /** The highest number up to which we hold every message without a gap: where a catch-up sync starts. */
 export function contiguousEnd(messages: MessageDTO[]): number {
   const first = messages[0];

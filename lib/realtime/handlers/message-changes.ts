@@ -2,7 +2,9 @@ import { getMembership } from '@/db/queries/chats';
 import { deleteMessage, editMessage, toggleReaction, type ChangeInput, type ChangeResult } from '@/db/queries/message-changes';
 import { refreshRecentMessages } from '@/lib/cache/recent-messages';
 import { AppError } from '@/lib/errors';
-import { messageDeleteSchema, messageEditSchema, reactionToggleSchema, rooms, type MessageDTO } from '../events';
+import { messageDeleteSchema, messageEditSchema, reactionToggleSchema, type MessageDTO } from '../events';
+import { hideQuotesBefore } from '../messages';
+import { emitToReaders } from '../readers';
 import type { RealtimeServer, RealtimeSocket } from '../server';
 import { withAck } from '../with-ack';
 import type { SendLimit } from './message';
@@ -23,10 +25,10 @@ export function registerMessageChangeHandlers(io: RealtimeServer, socket: Realti
     if (revision !== null) {
       // 3. The cached list was made at an older revision: rebuild it now (best effort, repaired on failure).
       await refreshRecentMessages(chatId);
-      // 4. Every member's tabs, on every process; clients keep the higher version.
-      io.to(rooms.chat(chatId)).emit('message:updated', message);
+      // 4. Every member's tabs that may read it, on every process; clients keep the higher version.
+      await emitToReaders(io, 'message:updated', message, membership.kind);
     }
-    return message;
+    return hideQuotesBefore([message], membership.visibleAfterSeq)[0]!;
   }
 
   socket.on(

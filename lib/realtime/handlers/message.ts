@@ -3,7 +3,9 @@ import { getMessageRow, insertMessage, listMessagesAfter } from '@/db/queries/me
 import { getRecentMessagesCache, logCacheFailure } from '@/lib/cache/recent-messages';
 import { AppError } from '@/lib/errors';
 import type { createTokenBucket } from '@/lib/rate-limit';
-import { messageSendSchema, messageSyncSchema, rooms, SYNC_PAGE_SIZE } from '../events';
+import { messageSendSchema, messageSyncSchema, SYNC_PAGE_SIZE } from '../events';
+import { hideQuotesBefore } from '../messages';
+import { emitToReaders } from '../readers';
 import type { RealtimeServer, RealtimeSocket } from '../server';
 import { withAck } from '../with-ack';
 
@@ -30,8 +32,8 @@ export function registerMessageHandlers(io: RealtimeServer, socket: RealtimeSock
         await getRecentMessagesCache()
           .push(message)
           .catch((error) => logCacheFailure('push', chatId, error));
-        // 5. Every member's tabs, on every process, including the sender's other tabs.
-        io.to(rooms.chat(chatId)).emit('message:new', message);
+        // 5. Every member's tabs, on every process, including the sender's other tabs (a quote only to those who may read it).
+        await emitToReaders(io, 'message:new', message, membership.kind);
       }
       return message;
     }),
@@ -46,10 +48,11 @@ export function registerMessageHandlers(io: RealtimeServer, socket: RealtimeSock
       const page = await listMessagesAfter({
         chatId,
         afterSeq: Math.max(afterSeq, membership.visibleAfterSeq),
-        upToSeq: membership.active ? undefined : membership.visibleUpToSeq,
+        // Bounded for current members too: a removal committing after the membership read ends the window here.
+        upToSeq: membership.visibleUpToSeq,
         limit: SYNC_PAGE_SIZE + 1,
       });
-      return { messages: page.slice(0, SYNC_PAGE_SIZE), hasMore: page.length > SYNC_PAGE_SIZE };
+      return { messages: hideQuotesBefore(page.slice(0, SYNC_PAGE_SIZE), membership.visibleAfterSeq), hasMore: page.length > SYNC_PAGE_SIZE };
     }),
   );
 }

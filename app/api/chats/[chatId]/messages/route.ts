@@ -3,6 +3,7 @@ import { getReadableMembership } from '@/db/queries/chats';
 import { listMessagesBefore } from '@/db/queries/messages';
 import { getCurrentUser } from '@/lib/auth';
 import { HISTORY_PAGE_SIZE } from '@/lib/realtime/events';
+import { hideQuotesBefore } from '@/lib/realtime/messages';
 
 /** Enough to reach an old quoted message or search result in a few requests, small enough to stay cheap. */
 const HISTORY_MAX_PAGE = 500;
@@ -35,9 +36,11 @@ export async function GET(request: Request, context: { params: Promise<{ chatId:
     chatId,
     beforeSeq: before,
     afterSeq: membership.visibleAfterSeq,
-    upToSeq: membership.active ? undefined : membership.visibleUpToSeq,
+    // Bounded for current members too: a removal committing after the membership read ends the window here.
+    upToSeq: membership.visibleUpToSeq,
     limit: limit + 1,
   });
   const hasMore = page.length > limit;
-  return json({ ok: true, data: { messages: hasMore ? page.slice(1) : page, hasMore } });
+  const messages = hideQuotesBefore(hasMore ? page.slice(1) : page, membership.visibleAfterSeq);
+  return json({ ok: true, data: { messages, hasMore } });
 }
