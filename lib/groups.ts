@@ -7,6 +7,7 @@ import { getMembership, listChatMemberIds } from '@/db/queries/chats';
 import * as groups from '@/db/queries/groups';
 import { getRecentMessagesCache, logCacheFailure } from '@/lib/cache/recent-messages';
 import { AppError, fail, ok, type Result } from '@/lib/errors';
+import { logger } from '@/lib/logger';
 import type { MemberDTO, MessageDTO } from '@/lib/realtime/events';
 import { emitSystemLine, emitTypingStopped, joinChatRoom, leaveChatRoom, notifyChatCreated, notifyChatUpdated } from '@/lib/realtime/notify';
 
@@ -45,29 +46,30 @@ export async function createGroupChat(input: { creatorId: string; title: string;
   if (!created.ok) return created;
   const { chatId, lines, memberIds } = created.data;
   await cacheLines(lines);
-  await joinChatRoom(chatId, memberIds);
   await notifyChatCreated(chatId, memberIds);
   return ok({ chatId });
 }
 
-/** Added members' sockets join the room before they hear of the chat, so its next message reaches them live. */
+/**
+ * Added members' sockets join the room (notifyChatCreated) before the line goes to it, so they get the line and
+ * every later message live; they hear of the chat itself through chat:created, the others through chat:updated.
+ */
 export async function addToGroup(input: { chatId: string; actorId: string; userIds: string[] }): Promise<Result<null>> {
   const changed = await refused(() => groups.addGroupMembers(input));
   if (!changed.ok) return changed;
   const change = changed.data;
   if (!change.line) return ok(null);
-  await joinChatRoom(change.chatId, change.addedIds);
-  await announce(change, change.addedIds);
   await notifyChatCreated(change.chatId, change.addedIds);
+  await announce(change, change.addedIds);
   return ok(null);
 }
 
 /**
  * Ends `userId`'s live membership: their sockets leave the room before the transaction, so nothing sent after the
- * removal commits can reach them; they hear their own last line and the chat turning inactive through their user
- * room; after the commit they leave once more, in case a socket reconnected (and joined) in between.
+ * removal commits can reach them; right after the commit they leave once more, in case a socket connected (and
+ * joined) in between; they hear their own last line and the chat turning inactive through their user room.
  * `precheck` runs first so a refused request never touches anyone's sockets; the transaction checks again under
- * the lock, and a refusal there puts the sockets back.
+ * the lock, and a refusal there, or a failure (Postgres down), puts a still-current member's sockets back.
  */
 async function endMembership(
   chatId: string,
@@ -78,18 +80,28 @@ async function endMembership(
   const allowed = await precheck();
   if (!allowed.ok) return allowed;
   await leaveChatRoom(chatId, [userId]);
-  const changed = await refused(change);
-  if (!changed.ok) {
+  const rejoinIfStillMember = async () => {
     if (await getMembership({ chatId, userId })) await joinChatRoom(chatId, [userId]);
+  };
+  let changed: Result<groups.GroupChange>;
+  try {
+    changed = await refused(change);
+  } catch (error) {
+    // Not a refusal: most likely the removal did not commit. If Postgres cannot say, the client's next sync repairs.
+    await rejoinIfStillMember().catch((rejoinError: unknown) => logger.warn('group_rejoin_failed', { chatId, message: String(rejoinError) }));
+    throw error;
+  }
+  if (!changed.ok) {
+    await rejoinIfStillMember();
     return changed;
   }
+  await leaveChatRoom(chatId, [userId]);
   const { line } = changed.data;
   if (line) {
     await cacheLines([line]);
     emitSystemLine(line, [userId]);
   }
   await notifyChatUpdated(chatId, [...(await listChatMemberIds(chatId)), userId]);
-  await leaveChatRoom(chatId, [userId]);
   // Their sockets can no longer say they stopped typing in the room.
   emitTypingStopped(chatId, userId);
   return ok(null);

@@ -81,6 +81,11 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
       // Join before the client hears "connect", so nothing sent after its catch-up sync can be missed.
       const chatIds = await listChatIdsForUser(session.userId);
       await socket.join([rooms.user(session.userId), rooms.session(session.sessionId), ...chatIds.map(rooms.chat)]);
+      // A removal (or an addition) that committed after the list above may have moved this user's sockets before this
+      // one joined: read the list again (one query per connection, none per message) and settle the difference.
+      const current = await listChatIdsForUser(session.userId);
+      for (const chatId of chatIds) if (!current.includes(chatId)) await socket.leave(rooms.chat(chatId));
+      await socket.join(current.filter((chatId) => !chatIds.includes(chatId)).map(rooms.chat));
       next();
     } catch (error) {
       logger.error('socket_handshake_failed', { error });
