@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, ne, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ChatKind, ChatSummaryDTO, MemberRole, MessageDTO } from '@/lib/realtime/events';
 import { idsNamedBy } from '@/lib/realtime/messages';
@@ -109,6 +109,16 @@ export async function listChatMemberIds(chatId: string): Promise<string[]> {
   return rows.map((row) => row.userId);
 }
 
+/**
+ * A former member's name for a group: its title as of the line where they left (renames after that are not theirs to
+ * see); null for a current member or a 1:1 chat. Shared by the chat list and search, so both name a chat alike.
+ */
+export function titleWhenLeft(input: { chatId: SQLWrapper; kind: SQLWrapper; leftAtSeq: SQLWrapper }): SQL<string | null> {
+  return sql`(case when ${input.leftAtSeq} is not null and ${input.kind} = 'group' then (select t.event->>'title' from messages as t
+    where t.chat_id = ${input.chatId} and t.seq <= ${input.leftAtSeq} and t.kind = 'system' and t.event->>'type' in ('group_created', 'group_renamed')
+    order by t.seq desc limit 1) end)`;
+}
+
 const me = alias(chatMembers, 'me');
 const other = alias(chatMembers, 'other');
 const meUser = alias(users, 'me_user');
@@ -146,9 +156,7 @@ function summaryQuery(userId: string) {
         then (select count(*)::int from ${chatMembers} as o where o.chat_id = ${chats.id} and o.left_at_seq is null)
         else (select count(*)::int from ${chatMembers} as o where o.chat_id = ${chats.id} and o.visible_after_seq < ${me.leftAtSeq}
           and (o.left_at_seq is null or o.left_at_seq > ${me.leftAtSeq})) end)`,
-      titleThen: sql<string | null>`(case when ${me.leftAtSeq} is not null and ${chats.kind} = 'group' then (select t.event->>'title' from ${messages} as t
-        where t.chat_id = ${chats.id} and t.seq <= ${me.leftAtSeq} and t.kind = 'system' and t.event->>'type' in ('group_created', 'group_renamed')
-        order by t.seq desc limit 1) end)`,
+      titleThen: sql<string | null>`${titleWhenLeft({ chatId: chats.id, kind: chats.kind, leftAtSeq: me.leftAtSeq })}`,
       peerDeliveredSeq: sql<number>`coalesce((select min(least(o.delivered_seq, ${visibleEnd}))::int from ${chatMembers} as o where o.chat_id = ${chats.id} and o.user_id <> ${me.userId} and o.left_at_seq is null), 0)`,
       // Receipts are reciprocal: who sends none sees none; members who send none are left out of the lowest.
       peerReadSeq: sql<number | null>`case when ${meUser.sendReadReceipts} then (select min(least(o.read_seq, ${visibleEnd}))::int from ${chatMembers} as o join ${users} as u on u.id = o.user_id where o.chat_id = ${chats.id} and o.user_id <> ${me.userId} and o.left_at_seq is null and u.send_read_receipts) end`,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db';
-import { addGroupMembers, createGroup, removeGroupMember } from '@/db/queries/groups';
+import { addGroupMembers, createGroup, removeGroupMember, renameGroup } from '@/db/queries/groups';
 import { insertMessage } from '@/db/queries/messages';
 import {
   decodeSearchCursor,
@@ -216,6 +216,21 @@ describe('the searchMessages server action', () => {
     expect(await as(late).searchMessages({ query: t })).toEqual({ ok: true, data: { results: [], nextCursor: null } });
     const current = await as(cat).searchMessages({ query: t });
     expect(current.ok && current.data.results[0]?.messageId).toBe(after.id);
+  });
+});
+
+describe('a former member searching a group', () => {
+  it('sees the title it had when they left, as their chat list does, not a rename after', async () => {
+    const t = token();
+    const [admin, ben, cat] = await Promise.all([makeUser(), makeUser(), makeUser()]);
+    const { chatId } = await createGroup({ creatorId: admin.id, title: 'Trip', memberIds: [ben.id, cat.id] });
+    await renameGroup({ chatId, actorId: admin.id, title: 'Summer trip' });
+    await send(chatId, admin, `${t} seen by ben`);
+    await removeGroupMember({ chatId, actorId: admin.id, userId: ben.id });
+    await renameGroup({ chatId, actorId: admin.id, title: 'Without ben' });
+
+    expect((await search(ben, t)).results.map((r) => r.chatTitle)).toEqual(['Summer trip']);
+    expect((await search(cat, t)).results.map((r) => r.chatTitle)).toEqual(['Without ben']);
   });
 });
 

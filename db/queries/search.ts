@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { ChatKind } from '@/lib/realtime/events';
 import { getDb } from '../index';
+import { titleWhenLeft } from './chats';
 
 export const SEARCH_PAGE_SIZE = 20;
 export const SEARCH_QUERY_MAX_LENGTH = 100;
@@ -160,7 +161,7 @@ export function searchStatement(input: { userId: string; tsquery: string; cursor
         and m.kind = 'text' and m.deleted_at is null
         ${after}
     ), page as (
-      select h.* from hits h
+      select h.*, cm.left_at_seq from hits h
       join chat_members cm on cm.chat_id = h.chat_id and cm.user_id = ${userId}
       where h.seq > cm.visible_after_seq and (cm.left_at_seq is null or h.seq <= cm.left_at_seq)
       order by h.created_at desc, h.id desc
@@ -169,7 +170,7 @@ export function searchStatement(input: { userId: string; tsquery: string; cursor
     select p.id, p.chat_id, p.seq, p.sender_id,
       to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at,
       c.kind as chat_kind,
-      coalesce(c.title, (
+      coalesce(${titleWhenLeft({ chatId: sql`c.id`, kind: sql`c.kind`, leftAtSeq: sql`p.left_at_seq` })}, c.title, (
         select u.display_name from chat_members o join users u on u.id = o.user_id
         where o.chat_id = c.id and o.user_id <> ${userId} limit 1
       )) as chat_title,
