@@ -23,7 +23,10 @@ export interface RecentMessagesCache {
   push(message: MessageDTO): Promise<void>;
   /** The cached messages in push order with their revision (null if none was stored), or null when nothing is cached. */
   read(chatId: string): Promise<CachedList | null>;
-  /** Replaces the chat's list and its revision in one step; an empty list removes both. */
+  /**
+   * Replaces the chat's list and its revision in one step; an empty list removes both. Refused (a no-op) when the
+   * stored revision is higher: a refill read before an edit or deletion must not put the old text back.
+   */
   replace(chatId: string, messages: MessageDTO[], revision: number): Promise<void>;
 }
 
@@ -47,6 +50,17 @@ const messageSchema = z.object({
   version: z.number().int(),
   createdAt: z.string(),
 });
+
+/** KEYS: list, revision. ARGV: the new revision, then the entries. Leaves a list stored at a higher revision alone. */
+const REPLACE_UNLESS_NEWER = `
+local stored = redis.call('GET', KEYS[2])
+if stored and tonumber(stored) > tonumber(ARGV[1]) then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
+if #ARGV > 1 then
+  redis.call('RPUSH', KEYS[1], unpack(ARGV, 2))
+  redis.call('SET', KEYS[2], ARGV[1])
+end
+return 1`;
 
 export function createRedisRecentMessages(redis: Redis, prefix: string): RecentMessagesCache {
   const key = (chatId: string) => `${prefix}chat:${chatId}:recent`;
@@ -74,12 +88,10 @@ export function createRedisRecentMessages(redis: Redis, prefix: string): RecentM
       };
     },
     async replace(chatId, messages, revision) {
-      // List and revision change together: no reader sees a new list with an old revision or the reverse.
-      const tx = redis.multi().del(key(chatId), revisionKey(chatId));
-      if (messages.length > 0) {
-        tx.rpush(key(chatId), ...messages.slice(-RECENT_MESSAGES).map((m) => JSON.stringify(m))).set(revisionKey(chatId), revision);
-      }
-      results(await tx.exec());
+      // One script: the revision comparison and the write cannot interleave with another replace, and list and
+      // revision change together (no reader sees a new list with an old revision or the reverse).
+      const entries = messages.slice(-RECENT_MESSAGES).map((m) => JSON.stringify(m));
+      await redis.eval(REPLACE_UNLESS_NEWER, 2, key(chatId), revisionKey(chatId), revision, ...entries);
     },
   };
 }
@@ -104,6 +116,7 @@ export function createMemoryRecentMessages(maxChats = 10_000): RecentMessagesCac
       return { messages: [...entry.messages], revision: entry.revision };
     },
     async replace(chatId, messages, revision) {
+      if ((lists.get(chatId)?.revision ?? -1) > revision) return; // a refill older than a change: keep the newer list
       if (messages.length === 0) lists.delete(chatId);
       else touch(chatId, { messages: messages.slice(-RECENT_MESSAGES), revision });
     },

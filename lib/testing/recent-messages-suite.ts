@@ -8,7 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { getMembership, getReadableMembership } from '@/db/queries/chats';
-import { insertMessage, listRecentMessages } from '@/db/queries/messages';
+import { insertMessage, listRecentMessages, listRecentMessagesWithRevision } from '@/db/queries/messages';
 import { chatMembers } from '@/db/schema';
 import { getRecentMessages, getRecentMessagesCache, getVisibleRecentMessages } from '@/lib/cache/recent-messages';
 import type { Result } from '@/lib/errors';
@@ -175,10 +175,30 @@ export function describeGetRecentMessages(cacheName: string) {
       const first = ok(await sendMessage(socket, { chatId, body: 'first draft' }));
       const before = await getRecentMessagesCache().read(chatId);
       ok(await change.edit(socket, { chatId, messageId: first.id, body: 'second draft' }));
-      // As if the rebuild had failed: the old list is back, with its old revision.
+      // As if the rebuild had failed: the old list is back, with its old revision (once the newer one is gone, which
+      // replace itself never lets an older list overwrite).
+      const { revision } = (await getMembership({ chatId, userId: a.id }))!;
+      await getRecentMessagesCache().replace(chatId, [], revision);
       await getRecentMessagesCache().replace(chatId, before!.messages, before!.revision!);
+      expect(await getRecentMessagesCache().read(chatId)).toEqual(before);
 
       expect((await readAsMember(chatId, a.id)).map((m) => m.body)).toEqual(['second draft']);
+    });
+
+    it('never lets a refill read before a deletion put the deleted text back over the newer list', async () => {
+      const { a, chatId } = await makeChat();
+      const socket = await server.connect(a);
+      const secret = ok(await sendMessage(socket, { chatId, body: 'delete me please' }));
+      // A reader missed the cache and read Postgres before the deletion; its write lands after the rebuild.
+      const lateRefill = (await listRecentMessagesWithRevision({ chatId, limit: RECENT_MESSAGES }))!;
+      ok(await change.remove(socket, { chatId, messageId: secret.id }));
+      await getRecentMessagesCache().replace(chatId, lateRefill.messages, lateRefill.revision);
+
+      const { revision } = (await getMembership({ chatId, userId: a.id }))!;
+      const cached = await getRecentMessagesCache().read(chatId);
+      expect(cached?.revision).toBe(revision);
+      expect(JSON.stringify(cached)).not.toContain('delete me please');
+      expect(await readAsMember(chatId, a.id)).toMatchObject([{ id: secret.id, body: '', deleted: true }]);
     });
 
     it('getVisibleRecentMessages serves a former member only their window, and a late joiner nothing before theirs', async () => {
