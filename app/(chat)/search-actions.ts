@@ -4,11 +4,11 @@ import { z } from 'zod';
 import {
   decodeSearchCursor,
   searchMessages as searchMessagesQuery,
-  SEARCH_QUERY_MAX_LENGTH,
   type MessageSearchPage,
 } from '@/db/queries/search';
 import { getCurrentUser } from '@/lib/auth';
 import { fail, ok, type Result } from '@/lib/errors';
+import { SEARCH_QUERY_MAX_LENGTH } from '@/lib/realtime/events';
 
 const searchInputSchema = z.object({
   query: z.string().trim().min(1).max(SEARCH_QUERY_MAX_LENGTH),

@@ -6,10 +6,10 @@ import { searchMessages } from '@/app/(chat)/search-actions';
 import { errorMessages } from '@/components/ui/error-messages';
 import { Time } from '@/components/ui/time';
 import type { MessageSearchResultDTO } from '@/db/queries/search';
+import { SEARCH_QUERY_MAX_LENGTH } from '@/lib/realtime/events';
 import { SearchSnippet } from './search-snippet';
 
 const DEBOUNCE_MS = 250;
-const QUERY_MAX_LENGTH = 100;
 
 type Found = { query: string; results: MessageSearchResultDTO[]; nextCursor: string | null };
 
@@ -97,7 +97,7 @@ export function MessageSearch() {
         aria-controls={resultsId}
         placeholder="Search messages"
         value={query}
-        maxLength={QUERY_MAX_LENGTH}
+        maxLength={SEARCH_QUERY_MAX_LENGTH}
         onChange={(event) => {
           setQuery(event.target.value);
           if (!event.target.value.trim()) clear();

@@ -1,3 +1,5 @@
+import { MENTION_PATTERN } from '@/lib/realtime/messages';
+
 // Web links become anchors; everything else stays text. React escapes it, so nothing typed is ever HTML.
 const LINK = /\bhttps?:\/\/[^\s<>"]+/gi;
 const TRAILING_PUNCTUATION = /[.,;:!?)\]'"]+$/;
@@ -26,9 +28,6 @@ export function splitLinks(text: string): TextPart[] {
   return parts;
 }
 
-/** `@username` as people type it: the characters a username may hold (see usernameSchema). */
-const MENTION = /(^|[^\w@])@([a-z0-9_]{3,32})(?![\w])/gi;
-
 export type MentionPart = { kind: 'text'; text: string } | { kind: 'mention'; text: string; username: string };
 
 /** Marks `@username` of the given people (lower-case usernames); any other `@word` stays text. */
@@ -36,10 +35,11 @@ export function splitMentions(text: string, usernames: ReadonlySet<string>): Men
   if (usernames.size === 0 || !text.includes('@')) return text ? [{ kind: 'text', text }] : [];
   const parts: MentionPart[] = [];
   let cursor = 0;
-  for (const match of text.matchAll(MENTION)) {
-    const username = match[2]!.toLowerCase();
+  // The server's pattern: what is highlighted is exactly what it stored as a mention.
+  for (const match of text.matchAll(MENTION_PATTERN)) {
+    const username = match[1]!.toLowerCase();
     if (!usernames.has(username)) continue;
-    const start = match.index + match[1]!.length;
+    const start = match.index;
     if (start > cursor) parts.push({ kind: 'text', text: text.slice(cursor, start) });
     parts.push({ kind: 'mention', text: text.slice(start, start + username.length + 1), username });
     cursor = start + username.length + 1;

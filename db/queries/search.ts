@@ -4,7 +4,6 @@ import { getDb } from '../index';
 import { titleWhenLeft } from './chats';
 
 export const SEARCH_PAGE_SIZE = 20;
-export const SEARCH_QUERY_MAX_LENGTH = 100;
 /** More words only narrow an AND query; the cap bounds the work of one query. */
 const MAX_WORDS = 10;
 /** Upper bound on a snippet's characters, whatever ts_headline picked (one "word" may be 4000 letters). */

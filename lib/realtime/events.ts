@@ -156,6 +156,8 @@ export type SyncPage = { messages: MessageDTO[]; hasMore: boolean };
 export const SYNC_PAGE_SIZE = 200;
 export const RECENT_MESSAGES = 25;
 export const HISTORY_PAGE_SIZE = 50;
+/** Longest message search query, in characters: the search box and the server action share it. */
+export const SEARCH_QUERY_MAX_LENGTH = 100;
 
 export type Ack<T> = (result: Result<T>) => void;
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { findMentionQuery, matchMembers } from '@/components/chat/mention-suggestions';
 import { splitMentions } from '@/components/chat/message-text';
 import type { MemberDTO } from '@/lib/realtime/events';
+import { parseMentionNames } from '@/lib/realtime/messages';
 
 const member = (username: string, displayName: string): MemberDTO => ({
   id: `id-${username}`,
@@ -55,5 +56,13 @@ describe('splitMentions', () => {
 
   it('does not take e-mail addresses or longer names for mentions', () => {
     expect(splitMentions('write to x@ana.com or @anabel', known)).toEqual([{ kind: 'text', text: 'write to x@ana.com or @anabel' }]);
+  });
+
+  it('highlights exactly what the server stores as mentions, next to letters of any script and repeated @s', () => {
+    const everyone = new Set(['ana', 'bo_1', 'cat']);
+    for (const body of ['é@ana', '@@ana', 'x@ana.com', '(@Ana)', '@bo_1é', '日本@cat', '@cat_', 'hi @ana, @BO_1 and @cat!']) {
+      const highlighted = splitMentions(body, everyone).flatMap((part) => (part.kind === 'mention' ? [part.username] : []));
+      expect(highlighted, body).toEqual(parseMentionNames(body).filter((name) => everyone.has(name)));
+    }
   });
 });

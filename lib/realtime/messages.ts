@@ -57,13 +57,16 @@ export function mergeMessages(current: MessageDTO[], incoming: MessageDTO[]): Me
 }
 
 // A mention starts at a token boundary (not inside a word or an e-mail address) and ends where the name does:
-// usernames are 3–32 of [a-z0-9_], compared case-insensitively.
-const MENTION = /(?<![\p{L}\p{N}_])@([a-z0-9_]{3,32})(?![a-z0-9_])/giu;
+/**
+ * `@username` (3–32 of [a-z0-9_], any case) not inside a word or an address: group 1 is the name. The one pattern
+ * for both the mentions the server stores and the ones the client highlights, so the two always agree.
+ */
+export const MENTION_PATTERN = /(?<![\p{L}\p{N}_])@([a-z0-9_]{3,32})(?![a-z0-9_])/giu;
 
 /** The distinct lower-cased names written as @username in a body; the server keeps those who are members. */
 export function parseMentionNames(body: string): string[] {
   if (!body.includes('@')) return [];
-  return [...new Set(Array.from(body.matchAll(MENTION), (match) => match[1]!.toLowerCase()))];
+  return [...new Set(Array.from(body.matchAll(MENTION_PATTERN), (match) => match[1]!.toLowerCase()))];
 }
 
 /**
