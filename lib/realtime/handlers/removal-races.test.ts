@@ -12,7 +12,7 @@ import { insertMessage } from '@/db/queries/messages';
 import { toUserDTO } from '@/db/queries/users';
 import { chatMembers, messageReactions, messages, type User } from '@/db/schema';
 import type { UserDTO } from '@/lib/realtime/events';
-import { closeTestServices, makeUser, sendMessage, startRealtimeServer, waitFor, type TestRealtimeServer } from '@/lib/testing/harness';
+import { closeTestServices, makeUser, nextEvent, sendMessage, startRealtimeServer, waitFor, type TestRealtimeServer } from '@/lib/testing/harness';
 import { data } from './message-test-kit';
 
 // Server actions read the session through Auth.js, which needs a Next request; everything after it is under test.
@@ -121,5 +121,28 @@ describe('a removal racing the removed member', () => {
     const [row] = await getDb().select({ body: messages.body, version: messages.version }).from(messages).where(eq(messages.id, mine.id));
     expect(row).toEqual({ body: 'before', version: 0 });
     expect(await getDb().select().from(messageReactions).where(eq(messageReactions.messageId, mine.id))).toEqual([]);
+  });
+
+  it('a removal that fails in Postgres (its statement cancelled) puts the still-current member back in the room', async () => {
+    const { admin, ben, chatId } = await makeGroup();
+    const [adminSocket, benSocket] = await Promise.all([server.connect(admin), server.connect(ben)]);
+    let removal!: Promise<unknown>;
+    await getDb().transaction(async (tx) => {
+      await tx.execute(sql`select 1 from chats where id = ${chatId} for update`);
+      removal = as(admin)
+        .removeGroupMember({ chatId, userId: ben.id })
+        .catch((error: unknown) => error);
+      const [waiting] = await waitFor(async () => {
+        const rows = await getSql()`select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+        return rows.length > 0 ? rows : undefined;
+      }, 'the removal waiting for the chat row lock');
+      await getSql()`select pg_cancel_backend(${waiting!.pid as number})`;
+    });
+    expect(await removal).toBeInstanceOf(Error);
+    expect(await leftAtSeq(chatId, ben.id)).toBeNull();
+
+    const live = nextEvent(benSocket, 'message:new', (message) => message.body === 'still with us?');
+    data(await sendMessage(adminSocket, { chatId, body: 'still with us?' }));
+    await live;
   });
 });
