@@ -9,9 +9,12 @@ const globalForPresence = globalThis as unknown as { parleyPresence?: PresenceSt
 
 const LAST_SEEN_REFRESH_MS = 60_000;
 
-/** Tells everyone who shares a chat with the user, each with what their privacy settings allow them to see. */
-async function announce(io: RealtimeServer, userId: string, online: boolean, lastSeenAt: Date | null) {
-  const at = new Date().toISOString();
+/**
+ * Tells everyone who shares a chat with the user, each with what their privacy settings allow them to see.
+ * `at` is when the store decided (online or offline), not when the announcement got out: a connect and a
+ * disconnect racing through their database writes must not let the earlier decision look like the later one.
+ */
+async function announce(io: RealtimeServer, userId: string, online: boolean, lastSeenAt: Date | null, at = new Date().toISOString()) {
   const [subject, contacts] = await Promise.all([getPresenceFacts(userId), listContacts(userId)]);
   for (const contact of contacts) {
     const hidden = subject?.hideLastSeen || contact.hideLastSeen;
@@ -42,8 +45,9 @@ export function startPresence(io: RealtimeServer, store: PresenceStore) {
     async connected(userId: string) {
       try {
         if (await store.add(userId)) {
+          const at = new Date().toISOString();
           await markLastSeen([userId]);
-          await announce(io, userId, true, null);
+          await announce(io, userId, true, null, at);
         }
       } catch (error) {
         failed(error);
@@ -51,7 +55,10 @@ export function startPresence(io: RealtimeServer, store: PresenceStore) {
     },
     async disconnected(userId: string) {
       try {
-        if (await store.remove(userId)) await announce(io, userId, false, await markLastSeen([userId]));
+        if (await store.remove(userId)) {
+          const at = new Date().toISOString();
+          await announce(io, userId, false, await markLastSeen([userId]), at);
+        }
       } catch (error) {
         failed(error);
       }
