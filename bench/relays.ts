@@ -1,0 +1,52 @@
+/**
+ * The baselines, each run as its own process by bench/run.ts: `node --import tsx bench/relays.ts ws|socketio`.
+ * B0 (`ws`): a bare WebSocket server; a client connects with `?user=N` and sends JSON `{to, id, sentAt}`,
+ * which is forwarded as is to user `to`'s sockets. B1 (`socketio`): bare Socket.IO, in-memory adapter,
+ * websocket transport only; a client connects with `auth: {user}`, joins its user room, and `message:send`
+ * is broadcast as `message:new` to the recipient's room and acked, the shape of Parley's hot path without
+ * auth, validation or Postgres. Listens on 127.0.0.1:0, prints `{"port":N}`, stops on SIGTERM or when the parent goes.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+const kind = process.argv[2];
+const httpServer = createServer();
+
+if (kind === 'ws') {
+  const wss = new WebSocketServer({ server: httpServer, perMessageDeflate: false });
+  const byUser = new Map<string, Set<WebSocket>>();
+  wss.on('connection', (socket, request) => {
+    const user = new URL(request.url ?? '/', 'http://x').searchParams.get('user') ?? '';
+    const sockets = byUser.get(user) ?? new Set<WebSocket>();
+    byUser.set(user, sockets.add(socket));
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('message', (data, isBinary) => {
+      const { to } = JSON.parse(data.toString()) as { to: string };
+      for (const peer of byUser.get(to) ?? []) peer.send(data, { binary: isBinary });
+    });
+  });
+} else if (kind === 'socketio') {
+  const io = new Server(httpServer, { transports: ['websocket'], perMessageDeflate: false });
+  io.on('connection', (socket) => {
+    void socket.join(`user:${String(socket.handshake.auth.user)}`);
+    socket.on('message:send', (payload: { to: string }, ack?: (reply: unknown) => void) => {
+      io.to(`user:${payload.to}`).emit('message:new', payload);
+      ack?.({ ok: true });
+    });
+  });
+} else {
+  throw new Error(`relays.ts: unknown relay ${kind}; expected ws or socketio`);
+}
+
+await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+process.stdout.write(`${JSON.stringify({ port: (httpServer.address() as AddressInfo).port })}\n`);
+
+const stop = () => {
+  httpServer.closeAllConnections();
+  httpServer.close();
+  process.exit(0);
+};
+process.on('SIGTERM', stop);
+process.on('disconnect', stop);
