@@ -121,7 +121,7 @@ async function run(config: LoadConfig): Promise<PhaseResult[]> {
     while (received - receivedBefore < count && performance.now() < drainUntil) await wait(10);
     const invalid: string[] = [];
     const got = received - receivedBefore;
-    if (got < count) invalid.push(`lost ${count - got} of ${count}`);
+    if (got < count) invalid.push(`${count - got} of ${count} not received within ${config.drainMs} ms of the last send`);
     if (maxLagMs > config.maxLagMs) invalid.push(`generator ${maxLagMs.toFixed(0)} ms behind schedule (bound ${config.maxLagMs} ms)`);
     if (ackFailures) invalid.push(`${ackFailures} sends refused or unacked`);
     if (countStored) {

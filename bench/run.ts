@@ -4,7 +4,9 @@
  * stops everything (also on Ctrl-C and on errors), and prints one table. Targets: B0 a bare `ws` relay,
  * B1 a bare Socket.IO relay (in-memory adapter), P1 Parley's realtime server on one instance (no Next) with
  * a throwaway Postgres database on DATABASE_URL's server (default postgres://postgres@127.0.0.1:5432/postgres)
- * and the in-process cache and presence (no Redis). `--json` writes the figures to bench-results/latest.json.
+ * and the in-process cache and presence (no Redis). `--json [file]` writes the figures (default
+ * bench-results/latest.json, gitignored). Exits 2 if any phase was invalid.
+ * Overrides: --pairs N, --rates 250,500, --seconds S, --targets ws,socketio,parley.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -18,10 +20,13 @@ const quick = args.includes('--quick');
 const jsonIndex = args.indexOf('--json');
 const jsonFile = jsonIndex < 0 ? null : args[jsonIndex + 1] && !args[jsonIndex + 1]!.startsWith('--') ? args[jsonIndex + 1]! : 'bench-results/latest.json';
 
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+
 // Scenario (b) asks for 2,000 connected users; --quick uses 200 pairs (400 users) to fit in 60 s.
-const PAIRS = quick ? 200 : 1000;
-const RATES = quick ? [250, 500] : [250, 500, 1000, 2000];
-const SECONDS = quick ? 4 : 15;
+const PAIRS = Number(option('--pairs') ?? (quick ? 200 : 1000));
+const RATES = (option('--rates')?.split(',') ?? (quick ? [250, 500] : [250, 500, 1000, 2000])).map(Number);
+const SECONDS = Number(option('--seconds') ?? (quick ? 4 : 15));
+const TARGETS = (option('--targets')?.split(',') ?? ['ws', 'socketio', 'parley']) as Target[];
 const WARMUP = { rate: 100, seconds: quick ? 1 : 3, warmup: true };
 const MAX_LAG_MS = 100;
 const DRAIN_MS = 5000;
@@ -69,9 +74,14 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-async function stopAll() {
-  await Promise.all([...children].map(stop));
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: Error) => log(`cleanup failed: ${error.message}`));
+let stopping: Promise<void> | null = null;
+/** Stops every child and drops the database; every caller (Ctrl-C, an error, the end) awaits the same run of it. */
+function stopAll(): Promise<void> {
+  stopping ??= (async () => {
+    await Promise.all([...children].map(stop));
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: Error) => log(`cleanup failed: ${error.message}`));
+  })();
+  return stopping;
 }
 
 /** A fresh database on DATABASE_URL's server, dropped by stopAll(). */
@@ -124,7 +134,7 @@ async function measure(target: Target): Promise<PhaseResult[]> {
 
 const NAMES: Record<Target, string> = { ws: 'B0 ws', socketio: 'B1 socket.io', parley: 'P1 Parley' };
 
-function table(results: Record<Target, PhaseResult[]>): string {
+function table(results: Partial<Record<Target, PhaseResult[]>>): string {
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
   const rows = [['target', 'rate/s', 'sent', 'p50 ms', 'p95', 'p99', 'p99.9', 'max', 'ack p99', 'lag max', 'p50 ×B1', 'p99 ×B1', 'p50 ×B0', 'p99 ×B0']];
   for (const target of Object.keys(NAMES) as Target[]) {
@@ -151,8 +161,8 @@ async function main() {
     log(`over the ${RUN_BUDGET_MS} ms budget: stopping`);
     void stopAll().then(() => process.exit(1));
   }, RUN_BUDGET_MS);
-  const results = {} as Record<Target, PhaseResult[]>;
-  for (const target of ['ws', 'socketio', 'parley'] as Target[]) {
+  const results: Partial<Record<Target, PhaseResult[]>> = {};
+  for (const target of TARGETS) {
     log(`${NAMES[target]}: ${PAIRS} pairs at ${RATES.join(', ')} msg/s for ${SECONDS} s each`);
     results[target] = await measure(target);
   }
@@ -169,13 +179,17 @@ async function main() {
   process.exitCode = invalid ? 2 : 0;
 }
 
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     log(`${signal}: stopping`);
     void stopAll().then(() => process.exit(130));
   });
 }
 main().catch(async (error: unknown) => {
+  // After Ctrl-C, the children's exits surface here as errors: the signal handler reports and exits.
+  if (interrupted) return;
   log(error instanceof Error ? (error.stack ?? error.message) : String(error));
   await stopAll();
   process.exit(1);
