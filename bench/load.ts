@@ -93,6 +93,11 @@ async function run(config: LoadConfig): Promise<PhaseResult[]> {
   let first = 0;
   for (const phase of config.phases) {
     const count = Math.ceil(phase.rate * phase.seconds);
+    // An invalid phase leaves a backlog behind that would be charged to the next one: stop climbing.
+    if (results.some((result) => result.invalid.length)) {
+      results.push({ rate: phase.rate, warmup: phase.warmup === true, sent: 0, received: 0, maxLagMs: 0, latency: new Histogram().summary(), ack: null, invalid: ['not run: a lower rate was already invalid'] });
+      continue;
+    }
     histogram = new Histogram();
     const acks = new Histogram();
     let ackFailures = 0;
