@@ -6,7 +6,7 @@
  * a throwaway Postgres database on DATABASE_URL's server (default postgres://postgres@127.0.0.1:5432/postgres)
  * and the in-process cache and presence (no Redis). `--json [file]` writes the figures (default
  * bench-results/latest.json, gitignored). Exits 2 if any phase was invalid.
- * Overrides: --pairs N, --rates 250,500, --seconds S, --targets ws,socketio,parley.
+ * Overrides: --pairs N, --rates 250,500, --seconds S, --targets ws,socketio,parley; --cpu-prof profiles P1's server.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -26,6 +26,9 @@ const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) 
 const PAIRS = Number(option('--pairs') ?? (quick ? 200 : 1000));
 const RATES = (option('--rates')?.split(',') ?? (quick ? [250, 500] : [250, 500, 1000, 2000])).map(Number);
 const SECONDS = Number(option('--seconds') ?? (quick ? 4 : 15));
+// --cpu-prof: P1's server writes a V8 CPU profile (open it in Chrome DevTools) when it stops.
+const CPU_PROF = args.includes('--cpu-prof');
+const CPU_PROF_DIR = 'bench-results/profiles';
 const TARGETS = (option('--targets')?.split(',') ?? ['ws', 'socketio', 'parley']) as Target[];
 const WARMUP = { rate: 100, seconds: quick ? 1 : 3, warmup: true };
 const MAX_LAG_MS = 100;
@@ -38,8 +41,8 @@ const children = new Set<ChildProcess>();
 const cleanups: (() => Promise<void>)[] = [];
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-function start(file: string, argv: string[], env: Record<string, string>): ChildProcess {
-  const child = fork(path.join(import.meta.dirname, '..', file), argv, { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+function start(file: string, argv: string[], env: Record<string, string>, execArgv: string[] = []): ChildProcess {
+  const child = fork(path.join(import.meta.dirname, '..', file), argv, { execArgv: ['--import', 'tsx', ...execArgv], env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
@@ -114,7 +117,7 @@ async function measure(target: Target): Promise<PhaseResult[]> {
       SEND_RATE_BURST: '1000000',
       SEND_RATE_PER_SECOND: '1000000',
     };
-    server = start('lib/testing/instance-process.ts', [], { ...env, PARLEY_TEST_MIGRATE: '1' });
+    server = start('lib/testing/instance-process.ts', [], { ...env, PARLEY_TEST_MIGRATE: '1' }, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []);
   } else {
     server = start('bench/relays.ts', [target], {});
   }
@@ -175,6 +178,7 @@ async function main() {
     fs.writeFileSync(jsonFile, `${JSON.stringify({ at: new Date().toISOString(), quick, pairs: PAIRS, seconds: SECONDS, results }, null, 2)}\n`);
     log(`figures written to ${jsonFile}`);
   }
+  if (CPU_PROF) log(`P1's CPU profile is in ${CPU_PROF_DIR}/`);
   const invalid = Object.values(results).some((phases) => phases.some((phase) => phase.invalid.length));
   process.exitCode = invalid ? 2 : 0;
 }
