@@ -3,7 +3,7 @@
 import { useId, useRef, useState } from 'react';
 import type { UserDTO } from '@/lib/realtime/events';
 import { Avatar } from './avatar';
-import { useUserSearch } from './user-search';
+import { PeopleFound, useUserSearch } from './user-search';
 
 /**
  * Picks several people by search: the chosen ones sit above the box as chips (each with its own "Remove"
@@ -91,28 +91,14 @@ export function UserPicker({
       ) : null}
       <div id={resultsId} aria-live="polite">
         {shown ? (
-          shown.length === 0 ? (
-            <p className="text-sm text-muted">No one found.</p>
-          ) : (
-            <ul aria-label="People to add" className="flex max-h-56 flex-col gap-1 overflow-y-auto">
-              {shown.map((user) => (
-                <li key={user.id}>
-                  <button
-                    type="button"
-                    disabled={disabled}
-                    onClick={() => add(user)}
-                    className="flex w-full items-center gap-3 rounded-lg px-2 py-1.5 text-left hover:bg-surface-alt disabled:opacity-60"
-                  >
-                    <Avatar name={user.displayName} id={user.id} size="sm" />
-                    <span className="min-w-0">
-                      <span className="block truncate font-medium">{user.displayName}</span>
-                      <span className="block truncate text-xs text-muted">@{user.username}</span>
-                    </span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )
+          <PeopleFound
+            people={shown}
+            label="People to add"
+            disabled={disabled}
+            onChoose={add}
+            listClassName="flex max-h-56 flex-col gap-1 overflow-y-auto"
+            rowClassName="py-1.5"
+          />
         ) : null}
       </div>
     </div>

@@ -76,30 +76,55 @@ export function UserSearch() {
       ) : null}
       <div id={resultsId} aria-live="polite">
         {showResults ? (
-          results.length === 0 ? (
-            <p className="mt-2 text-sm text-muted">No one found.</p>
-          ) : (
-            <ul className="mt-2 flex flex-col gap-1" aria-label="People found">
-              {results.map((user) => (
-                <li key={user.id}>
-                  <button
-                    type="button"
-                    disabled={opening}
-                    onClick={() => open(user)}
-                    className="flex w-full items-center gap-3 rounded-lg px-2 py-2 text-left hover:bg-surface-alt disabled:opacity-60"
-                  >
-                    <Avatar name={user.displayName} id={user.id} size="sm" />
-                    <span className="min-w-0">
-                      <span className="block truncate font-medium">{user.displayName}</span>
-                      <span className="block truncate text-xs text-muted">@{user.username}</span>
-                    </span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )
+          <PeopleFound
+            people={results}
+            label="People found"
+            disabled={opening}
+            onChoose={open}
+            className="mt-2"
+            listClassName="flex flex-col gap-1"
+            rowClassName="py-2"
+          />
         ) : null}
       </div>
     </div>
+  );
+}
+
+/**
+ * The people a search found, each a button with avatar, name and @username; "No one found." when none.
+ * Shared by the sidebar's search (open a chat) and the group member picker (add someone).
+ */
+export function PeopleFound(props: {
+  people: UserDTO[];
+  label: string;
+  disabled: boolean;
+  onChoose: (user: UserDTO) => void;
+  /** Spacing above the list or the empty line. */
+  className?: string;
+  listClassName: string;
+  rowClassName: string;
+}) {
+  const { people, label, disabled, onChoose, className = '', listClassName, rowClassName } = props;
+  if (people.length === 0) return <p className={`${className} text-sm text-muted`.trim()}>No one found.</p>;
+  return (
+    <ul className={`${className} ${listClassName}`.trim()} aria-label={label}>
+      {people.map((user) => (
+        <li key={user.id}>
+          <button
+            type="button"
+            disabled={disabled}
+            onClick={() => onChoose(user)}
+            className={`flex w-full items-center gap-3 rounded-lg px-2 ${rowClassName} text-left hover:bg-surface-alt disabled:opacity-60`}
+          >
+            <Avatar name={user.displayName} id={user.id} size="sm" />
+            <span className="min-w-0">
+              <span className="block truncate font-medium">{user.displayName}</span>
+              <span className="block truncate text-xs text-muted">@{user.username}</span>
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
