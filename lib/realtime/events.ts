@@ -129,6 +129,8 @@ export const receiptSchema = z.object({ chatId: z.uuid(), deliveredSeq: seqSchem
 
 export type ReceiptPayload = z.infer<typeof receiptSchema>;
 export type ChatJoinPayload = z.infer<typeof chatJoinSchema>;
+/** The chat's newest readable messages (oldest first, up to 25) and the number of the last one the member may read. */
+export type ChatOpenResult = { lastSeq: number; messages: MessageDTO[] };
 export type MessageSendPayload = z.infer<typeof messageSendSchema>;
 export type MessageSyncPayload = z.infer<typeof messageSyncSchema>;
 export type MessageEditPayload = z.infer<typeof messageEditSchema>;
@@ -163,6 +165,8 @@ export type Ack<T> = (result: Result<T>) => void;
 
 export interface ClientToServerEvents {
   'chat:join': (payload: ChatJoinPayload, ack: Ack<{ lastSeq: number }>) => void;
+  /** Opening a chat without a page load: the newest messages this member may read, as the chat page shows them. */
+  'chat:open': (payload: ChatJoinPayload, ack: Ack<ChatOpenResult>) => void;
   'message:send': (payload: MessageSendPayload, ack: Ack<MessageDTO>) => void;
   'message:sync': (payload: MessageSyncPayload, ack: Ack<SyncPage>) => void;
   /** Own text messages, within EDIT_WINDOW_MS; answers the updated message. */

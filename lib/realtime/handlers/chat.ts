@@ -1,4 +1,5 @@
-import { getMembership } from '@/db/queries/chats';
+import { getMembership, getReadableMembership } from '@/db/queries/chats';
+import { getVisibleRecentMessages } from '@/lib/cache/recent-messages';
 import { AppError } from '@/lib/errors';
 import { chatJoinSchema, rooms } from '../events';
 import type { RealtimeServer, RealtimeSocket } from '../server';
@@ -15,6 +16,16 @@ export function registerChatHandlers(_io: RealtimeServer, socket: RealtimeSocket
       if (!membership) throw new AppError('not_found');
       await socket.join(rooms.chat(chatId));
       return { lastSeq: membership.lastSeq };
+    }),
+  );
+
+  socket.on(
+    'chat:open',
+    withAck('chat:open', chatJoinSchema, async ({ chatId }) => {
+      // Former members read their window, as on the chat page; everyone else hears not_found.
+      const membership = await getReadableMembership({ chatId, userId });
+      if (!membership) throw new AppError('not_found');
+      return { lastSeq: membership.visibleUpToSeq, messages: await getVisibleRecentMessages({ chatId, membership }) };
     }),
   );
 }
