@@ -1,0 +1,129 @@
+/**
+ * Child processes and throwaway databases for the benchmark: every target and every load generator runs in its
+ * own process on 127.0.0.1:0, and stopAll() stops them all and drops the databases (on the end, an error or Ctrl-C).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import postgres from 'postgres';
+
+const TARGET_START_MS = 30_000;
+const children = new Set<ChildProcess>();
+const cleanups: (() => Promise<void>)[] = [];
+
+export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+export const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+/** Forks `file` (relative to the repository) with tsx; stdout is piped so portOf() can read it. */
+export function start(file: string, argv: string[], env: Record<string, string>, execArgv: string[] = []): ChildProcess {
+  const child = fork(path.join(import.meta.dirname, '..', file), argv, { execArgv: ['--import', 'tsx', ...execArgv], env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Resolves with the port a target prints as `{"port":N}` on stdout. */
+export function portOf(child: ChildProcess, name: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${TARGET_START_MS} ms`)), TARGET_START_MS);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = /\{"port":(\d+)\}/.exec(buffer);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before listening`)));
+  });
+}
+
+export function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+let stopping: Promise<void> | null = null;
+/** Stops every child and runs every cleanup; every caller (Ctrl-C, an error, the end) awaits the same run of it. */
+export function stopAll(): Promise<void> {
+  stopping ??= (async () => {
+    await Promise.all([...children].map(stop));
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: Error) => log(`cleanup failed: ${error.message}`));
+  })();
+  return stopping;
+}
+
+/** A fresh database on DATABASE_URL's server, dropped by stopAll(). */
+export async function provisionDatabase(): Promise<string> {
+  const database = `parley_bench_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
+  const admin = () => postgres(SERVER_URL, { max: 1, connect_timeout: 10, onnotice: () => {} });
+  const sql = admin();
+  await sql.unsafe(`create database "${database}"`).finally(() => sql.end({ timeout: 2 }));
+  cleanups.push(async () => {
+    const dropper = admin();
+    await dropper.unsafe(`drop database if exists "${database}" with (force)`).finally(() => dropper.end({ timeout: 2 }));
+  });
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** The env of a Parley instance (and of a generator that seeds its database) for one database, with or without Redis. */
+export function parleyEnv(databaseUrl: string, redis: { url: string; prefix: string } | null, authSecret: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: authSecret,
+    REDIS_URL: redis?.url ?? '',
+    REDIS_PREFIX: redis?.prefix ?? '',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    // The per-user send limit would throttle a load generator, not measure the server.
+    SEND_RATE_BURST: '1000000',
+    SEND_RATE_PER_SECOND: '1000000',
+  };
+}
+
+/**
+ * Starts Parley's realtime server (lib/testing/instance-process.ts: createRealtimeServer as server.ts wires it, without
+ * Next) on a fresh database, `instances` times over one Redis when `redis`, else once on the in-memory adapter.
+ * `cpuProfDir` writes a V8 CPU profile of each instance there when it stops; `databaseUrl` uses an existing database
+ * (e.g. a seeded one; its cleanup is the caller's) instead of a fresh one.
+ */
+export async function startParley(options: { redis: boolean; instances?: number; cpuProfDir?: string; databaseUrl?: string }): Promise<{ env: Record<string, string>; ports: number[] }> {
+  const redis = options.redis ? { url: REDIS_URL, prefix: `parley-bench-${process.pid}-${crypto.randomBytes(3).toString('hex')}:` } : null;
+  const env = parleyEnv(options.databaseUrl ?? (await provisionDatabase()), redis, crypto.randomBytes(32).toString('base64url'));
+  const execArgv = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const ports: number[] = [];
+  // The first instance migrates the database; the others start once it has.
+  for (let i = 0; i < (options.instances ?? 1); i++) {
+    const child = start('lib/testing/instance-process.ts', [], { ...env, PARLEY_TEST_MIGRATE: i === 0 ? '1' : '0' }, execArgv);
+    ports.push(await portOf(child, `parley #${i + 1}`));
+  }
+  return { env, ports };
+}
+
+/** Runs a generator module in its own process: sends it `config` over IPC and resolves with its one reply. */
+export async function runGenerator<Config, Result>(file: string, config: Config, env: Record<string, string> = {}): Promise<Result> {
+  const generator = start(file, [], env);
+  try {
+    return await new Promise<Result>((resolve, reject) => {
+      generator.once('message', (message) => resolve(message as Result));
+      generator.once('exit', (code) => reject(new Error(`${file} exited (${code}) without a result`)));
+      generator.send(config as object);
+    });
+  } finally {
+    await stop(generator);
+  }
+}
+
+/** Stops the targets a scenario started (its generators stop themselves). */
+export const stopTargets = () => Promise.all([...children].map(stop)).then(() => undefined);
