@@ -117,7 +117,8 @@ export const emojiSchema = z
 export const reactionToggleSchema = z.object({ chatId: z.uuid(), messageId: z.uuid(), emoji: emojiSchema });
 /** Own messages can be edited for this long after sending. */
 export const EDIT_WINDOW_MS = 24 * 60 * 60_000;
-export const GROUP_MAX_MEMBERS = 256;
+/** WhatsApp's size; the benchmark's fan-out scenario (c) sends to a 1,000-member group. */
+export const GROUP_MAX_MEMBERS = 1024;
 export const GROUP_TITLE_MAX_LENGTH = 100;
 /** The quick set under a message; any other emoji comes from the picker. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
