@@ -54,6 +54,11 @@ const ops = {
   async redisStatus() {
     return redis ? { command: redis.command.status, pub: redis.pub.status, sub: redis.sub.status } : null;
   },
+  /** After a full collection when started with --expose-gc, so bench/scenario-idle.ts reads live heap, not garbage. */
+  async memory() {
+    globalThis.gc?.();
+    return process.memoryUsage();
+  },
 };
 
 export type InstanceOps = typeof ops;
