@@ -1,0 +1,66 @@
+/**
+ * Scenario (a)'s generator, a separate process from the server (bench/scenario-idle.ts forks it with IPC). It opens
+ * `sockets` connections and holds them idle; P1: one real user each, paired into 1:1 chats, with an Auth.js session
+ * cookie, so every handshake authenticates, lists the user's chats and joins three rooms (user, session, chat); B1:
+ * the same three rooms named in the handshake. Then it holds them for `holdMs` (long enough, in the full run, for a
+ * heartbeat round), reports, and waits for `close` so the orchestrator can read the server's memory meanwhile.
+ *
+ * Protocol: parent → IdleConfig; child → IdleHeld; parent → 'close'; child → 'closed'.
+ */
+import { io as connectSocketIo, type Socket } from 'socket.io-client';
+import { CLIENT_OPTIONS, connectParley, createUsers, inBatches, mintCookies, opened, pairIntoDirectChats } from './bulk-users';
+
+export type IdleConfig = { target: 'socketio' | 'parley'; url: string; sockets: number; holdMs: number };
+export type IdleHeld =
+  | { ok: true; connected: number; failed: number; firstError: string | null; dropped: number; connectMs: number }
+  | { ok: false; error: string };
+
+const CONNECT_CONCURRENCY = 100;
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function connectAll(config: IdleConfig): Promise<{ sockets: Socket[]; failures: string[]; connectMs: number }> {
+  let open: (i: number) => Socket;
+  if (config.target === 'parley') {
+    const users = await createUsers('idle', config.sockets);
+    await pairIntoDirectChats(users);
+    const cookies = await mintCookies(users);
+    open = (i) => connectParley(config.url, cookies[i]!);
+  } else {
+    open = (i) => connectSocketIo(config.url, { ...CLIENT_OPTIONS, auth: { rooms: [`user:${i}`, `session:${i}`, `chat:${i >> 1}`] } });
+  }
+  const failures: string[] = [];
+  const began = performance.now();
+  const sockets = await inBatches(config.sockets, CONNECT_CONCURRENCY, async (i) => {
+    const socket = open(i);
+    // A failed handshake is a result (the target held fewer), not a crash of the generator.
+    return opened(socket).catch((error: Error) => {
+      failures.push(error.message);
+      socket.disconnect();
+      return null;
+    });
+  });
+  return { sockets: sockets.filter((socket): socket is Socket => socket !== null), failures, connectMs: performance.now() - began };
+}
+
+async function hold(config: IdleConfig): Promise<{ held: IdleHeld; sockets: Socket[] }> {
+  const { sockets, failures, connectMs } = await connectAll(config);
+  let dropped = 0;
+  for (const socket of sockets) socket.once('disconnect', () => dropped++);
+  await wait(config.holdMs);
+  return { held: { ok: true, connected: sockets.length, failed: failures.length, firstError: failures[0] ?? null, dropped, connectMs }, sockets };
+}
+
+process.once('message', (config: IdleConfig) => {
+  hold(config).then(
+    ({ held, sockets }) => {
+      process.once('message', () => {
+        for (const socket of sockets) socket.disconnect();
+        process.send?.('closed');
+      });
+      process.send?.(held);
+    },
+    (error: unknown) => process.send?.({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies IdleHeld),
+  );
+});
+// The orchestrator went away (Ctrl-C, crash): leave no orphan.
+process.on('disconnect', () => process.exit(0));
