@@ -129,7 +129,7 @@ async function measureOpens(config: Extract<OpenChatConfig, { job: 'open' }>): P
   };
   const phaseLimits = { maxLagMs: config.maxLagMs, ackTimeoutMs: config.ackTimeoutMs };
   // Warm-up on other chats, each twice (a miss, then a hit): JIT, pools and sockets settle; not reported.
-  await runPhase({ name: 'miss', rate: 50, opens: warmup.length * 2 }, warmup, open, phaseLimits);
+  await runPhase({ name: 'miss', rate: config.phases[0]?.rate ?? 100, opens: warmup.length * 2 }, warmup, open, phaseLimits);
   const phases: OpenPhaseResult[] = [];
   let nextMiss = 0;
   for (const phase of config.phases) {

@@ -15,15 +15,15 @@ const TARGET_P99_MS = { hit: 5, miss: 20 };
 const GENERATOR = 'bench/open-chat-load.ts';
 
 /**
- * --quick: fewer users and chats than the full dataset, so that 40,000 messages still give a few hundred chats with
- * 25 messages or more. Full: the search benchmark's 1,000,000 messages in 13,500 chats (about 5,000 such chats).
+ * --quick: fewer users and chats than the full dataset, so that 30,000 messages still give about 250 chats with 25
+ * messages or more. Full: the search benchmark's 1,000,000 messages in 13,500 chats (about 5,000 such chats).
  */
-const QUICK_DATASET: DatasetOptions = { ...DEFAULT_DATASET, messages: 40_000, users: 400, directChats: 500, groups: 60 };
+const QUICK_DATASET: DatasetOptions = { ...DEFAULT_DATASET, messages: 30_000, users: 250, directChats: 300, groups: 40 };
 
 type Plan = { dataset: DatasetOptions; rate: number; warmupChats: number; misses: number; hits: number; caches: Cache[] };
 
 function planOf(options: BenchOptions): Plan {
-  const rate = Number(options.option('--open-rate') ?? (options.quick ? 100 : 200));
+  const rate = Number(options.option('--open-rate') ?? (options.quick ? 150 : 200));
   // Misses stay below the memory cache's 10,000 chats (with the warm-up's), so every hit is a hit.
   const plan: Plan = options.quick
     ? { dataset: QUICK_DATASET, rate, warmupChats: 30, misses: 150, hits: 300, caches: ['memory'] }
