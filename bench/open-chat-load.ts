@@ -23,7 +23,7 @@ export type OpenChatConfig =
 export type OpenPhaseResult = OpenPhaseConfig & { chats: number; maxLagMs: number; latency: Summary; invalid: string[] };
 export type OpenChatResult =
   | { ok: true; job: 'dataset'; seconds: number }
-  | { ok: true; job: 'open'; eligibleChats: number; sockets: number; phases: OpenPhaseResult[] }
+  | { ok: true; job: 'open'; eligibleChats: number; sockets: number; phases: OpenPhaseResult[]; explain: string[] }
   | { ok: false; error: string };
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -108,6 +108,34 @@ async function runPhase(phase: OpenPhaseConfig, picks: Pick[], open: Opener, con
   return { ...phase, chats: Math.min(picks.length, phase.opens), maxLagMs, latency: histogram.summary(), invalid };
 }
 
+type PlanNode = { 'Node Type': string; 'Index Name'?: string; Plans?: PlanNode[] };
+
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of the statements a miss runs (as db/queries write them), on one chat the miss phase
+ * opened: where Postgres spends its part of an open. One line each: the plan's scans and the execution time.
+ */
+async function explainMiss(pick: Pick): Promise<string[]> {
+  const sql = (await import('@/db')).getSql();
+  const newest = `select id, chat_id, seq, sender_id, client_id, kind, body, event, reply_to_id, mention_ids, edited_at, deleted_at,
+    version, created_at from messages where chat_id = $1 order by seq desc limit ${RECENT}`;
+  const statements: [string, string, string[]][] = [
+    ['membership', 'select c.kind, c.last_seq, c.revision, m.role, m.visible_after_seq, m.left_at_seq from chat_members m join chats c on c.id = m.chat_id where m.chat_id = $1 and m.user_id = $2 limit 1', [pick.chatId, pick.userId]],
+    [`newest ${RECENT}`, newest, [pick.chatId]],
+    ['reactions', `select message_id, user_id, emoji from message_reactions where message_id in (select id from (${newest}) newest) order by created_at, emoji, user_id`, [pick.chatId]],
+  ];
+  const scans = (node: PlanNode): string[] => [
+    ...(node['Index Name'] ? [`${node['Node Type']} on ${node['Index Name']}`] : /Scan/.test(node['Node Type']) ? [node['Node Type']] : []),
+    ...(node.Plans ?? []).flatMap(scans),
+  ];
+  const lines: string[] = [];
+  for (const [name, text, params] of statements) {
+    const [row] = await sql.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Planning Time': number; 'Execution Time': number }] }[]>(`explain (analyze, buffers, format json) ${text}`, params);
+    const [plan] = row!['QUERY PLAN'];
+    lines.push(`${name}: ${scans(plan.Plan).join(', ')}; planning ${plan['Planning Time'].toFixed(3)} ms, execution ${plan['Execution Time'].toFixed(3)} ms`);
+  }
+  return lines;
+}
+
 async function measureOpens(config: Extract<OpenChatConfig, { job: 'open' }>): Promise<Extract<OpenChatResult, { job: 'open' }>> {
   const missOpens = config.phases.filter((phase) => phase.name === 'miss').reduce((sum, phase) => sum + phase.opens, 0);
   const all = await listPicks(config.warmupChats + missOpens);
@@ -143,8 +171,9 @@ async function measureOpens(config: Extract<OpenChatConfig, { job: 'open' }>): P
     phases.push(await runPhase(phase, picks, open, phaseLimits));
   }
   for (const socket of sockets.values()) socket.disconnect();
+  const explain = await explainMiss(measured[0]!);
   await (await import('@/db')).closeDb();
-  return { ok: true, job: 'open', eligibleChats: all.length, sockets: sockets.size, phases };
+  return { ok: true, job: 'open', eligibleChats: all.length, sockets: sockets.size, phases, explain };
 }
 
 async function run(config: OpenChatConfig): Promise<OpenChatResult> {
