@@ -1,0 +1,145 @@
+/**
+ * Scenario (c)'s generator, a separate process from the server (bench/scenario-fanout.ts runs it with IPC). For each
+ * phase it makes one group of `members` (P1: real users in one group chat made by createGroup, each with an Auth.js
+ * session cookie; B1: sockets that join one named room), one socket per member, and sends at a FIXED rate from a
+ * schedule, the sender rotating among the members, never waiting for acks. For every message it records the latency
+ * from its SCHEDULED send time to each other member's receipt and to the LAST one's (all on this process's
+ * performance.now()). The sender's own copy is not a receipt. A phase is invalid if the generator fell behind by more
+ * than `maxLagMs`, a member missed a message or got one twice, a send was refused, or (P1) Postgres does not hold
+ * exactly the messages sent. The first `warmupSeconds` are sent and checked but not recorded.
+ */
+import { randomUUID } from 'node:crypto';
+import { io as connectSocketIo, type Socket } from 'socket.io-client';
+import { CLIENT_OPTIONS, connectParley, createUsers, inBatches, mintCookies, opened } from './bulk-users';
+import { Histogram, type Summary } from './histogram';
+
+export type FanoutPhase = { members: number; rate: number; seconds: number; warmupSeconds: number };
+export type FanoutConfig = { target: 'socketio' | 'parley'; url: string; phases: FanoutPhase[]; maxLagMs: number; drainMs: number };
+export type FanoutPhaseResult = FanoutPhase & {
+  sent: number; maxLagMs: number; last: Summary; each: Summary; ack: Summary | null; invalid: string[];
+};
+export type FanoutResult = { ok: true; phases: FanoutPhaseResult[] } | { ok: false; error: string };
+
+type Group = {
+  sockets: Socket[];
+  send: (member: number, index: number, onAck: (ok: boolean) => void) => void;
+  /** Messages of this group that Postgres holds (P1), or null (B1 stores nothing). */
+  countStored: (() => Promise<number>) | null;
+};
+
+const CONNECT_CONCURRENCY = 50;
+const PADDING = ' the quick brown fox jumps over the lazy dog';
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Connects the group's sockets; `onMessage(member, index)` hears every message:new with the index it carries. */
+async function openGroup(config: FanoutConfig, phaseNo: number, members: number, onMessage: (member: number, index: number) => void): Promise<Group> {
+  if (config.target === 'socketio') {
+    const room = `group:${phaseNo}`;
+    const sockets = await inBatches(members, CONNECT_CONCURRENCY, () => opened(connectSocketIo(config.url, { ...CLIENT_OPTIONS, auth: { rooms: [room] } })));
+    sockets.forEach((socket, member) => socket.on('message:new', (payload: { index: number }) => onMessage(member, payload.index)));
+    const send: Group['send'] = (member, index, onAck) =>
+      sockets[member]!.timeout(10_000).emit('message:send', { room, index, body: `${index}${PADDING}` }, (error: Error | null) => onAck(!error));
+    return { sockets, send, countStored: null };
+  }
+  const { createGroup } = await import('@/db/queries/groups');
+  const { getSql } = await import('@/db');
+  const users = await createUsers(`fan${phaseNo}`, members);
+  // Made before anyone connects, so every handshake joins the group's room.
+  const { chatId } = await createGroup({ creatorId: users[0]!.id, title: `Fan-out ${members}`, memberIds: users.slice(1).map((user) => user.id) });
+  const cookies = await mintCookies(users);
+  const sockets = await inBatches(members, CONNECT_CONCURRENCY, (member) => opened(connectParley(config.url, cookies[member]!)));
+  sockets.forEach((socket, member) =>
+    socket.on('message:new', (message: { chatId: string; kind: string; body: string }) => {
+      if (message.chatId === chatId && message.kind === 'text') onMessage(member, Number.parseInt(message.body, 10));
+    }),
+  );
+  const send: Group['send'] = (member, index, onAck) =>
+    sockets[member]!.timeout(10_000).emit('message:send', { chatId, clientId: randomUUID(), body: `${index}${PADDING}` }, (error: Error | null, reply?: { ok: boolean }) =>
+      onAck(!error && reply?.ok === true),
+    );
+  const countStored = async () => (await getSql()`select count(*)::int as n from messages where chat_id = ${chatId} and kind = 'text'`)[0]!.n as number;
+  return { sockets, send, countStored };
+}
+
+async function runPhase(config: FanoutConfig, phaseNo: number, phase: FanoutPhase): Promise<FanoutPhaseResult> {
+  const { members, rate } = phase;
+  const warmup = Math.ceil(rate * phase.warmupSeconds);
+  const total = warmup + Math.ceil(rate * phase.seconds);
+  const scheduled = new Float64Array(total);
+  const senderOf = new Int32Array(total).fill(-1);
+  const receipts = new Int32Array(total);
+  const heard = new Uint8Array(total * members);
+  const last = new Histogram();
+  const each = new Histogram();
+  let duplicates = 0;
+  let unknown = 0;
+  const onMessage = (member: number, index: number) => {
+    const now = performance.now();
+    if (!(index >= 0 && index < total) || senderOf[index] === -1) return void unknown++;
+    if (member === senderOf[index]) return;
+    if (heard[index * members + member]) return void duplicates++;
+    heard[index * members + member] = 1;
+    if (index < warmup) return void receipts[index]!++;
+    each.record(now - scheduled[index]!);
+    if (++receipts[index]! === members - 1) last.record(now - scheduled[index]!);
+  };
+  const group = await openGroup(config, phaseNo, members, onMessage);
+
+  const acks = new Histogram();
+  let ackFailures = 0;
+  let sent = 0;
+  let maxLagMs = 0;
+  const start = performance.now() + 5;
+  const interval = 1000 / rate;
+  // Every tick sends all that the schedule says is due by now, however late the tick runs.
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      const due = Math.min(total, Math.floor((now - start) / interval) + 1);
+      for (; sent < due; sent++) {
+        const at = (scheduled[sent] = start + sent * interval);
+        const sender = (senderOf[sent] = sent % members);
+        maxLagMs = Math.max(maxLagMs, now - at);
+        group.send(sender, sent, (ok) => (ok ? acks.record(performance.now() - at) : ackFailures++));
+      }
+      if (sent < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    setTimeout(tick, 1);
+  });
+  const expected = total * (members - 1);
+  const received = () => receipts.reduce((sum, n) => sum + n, 0);
+  const drainUntil = performance.now() + config.drainMs;
+  while (received() < expected && performance.now() < drainUntil) await wait(10);
+  while (acks.count + ackFailures < total && performance.now() < drainUntil) await wait(10);
+
+  const invalid: string[] = [];
+  const missing = expected - received();
+  if (missing) invalid.push(`${missing} of ${expected} receipts missing ${config.drainMs} ms after the last send (${receipts.filter((n) => n < members - 1).length} messages incomplete)`);
+  if (maxLagMs > config.maxLagMs) invalid.push(`generator ${maxLagMs.toFixed(0)} ms behind schedule (bound ${config.maxLagMs} ms)`);
+  if (ackFailures) invalid.push(`${ackFailures} sends refused or unacked`);
+  if (duplicates) invalid.push(`${duplicates} duplicate receipts`);
+  if (unknown) invalid.push(`${unknown} messages not sent by this phase`);
+  if (group.countStored) {
+    const stored = await group.countStored();
+    if (stored !== total) invalid.push(`Postgres holds ${stored} messages of the group, expected ${total}`);
+  }
+  for (const socket of group.sockets) socket.disconnect();
+  return { ...phase, sent: total - warmup, maxLagMs, last: last.summary(), each: each.summary(), ack: acks.count ? acks.summary() : null, invalid };
+}
+
+async function run(config: FanoutConfig): Promise<FanoutPhaseResult[]> {
+  const results: FanoutPhaseResult[] = [];
+  for (const [phaseNo, phase] of config.phases.entries()) results.push(await runPhase(config, phaseNo, phase));
+  if (config.target === 'parley') await (await import('@/db')).closeDb();
+  return results;
+}
+
+process.once('message', (config: FanoutConfig) => {
+  run(config).then(
+    (phases): FanoutResult => ({ ok: true, phases }),
+    (error: unknown): FanoutResult => ({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+  ).then((result) => process.send?.(result, () => process.exit(0)));
+});
+// The orchestrator went away (Ctrl-C, crash): leave no orphan.
+process.on('disconnect', () => process.exit(0));
