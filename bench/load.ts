@@ -5,14 +5,20 @@
  * − the message's SCHEDULED send time, both on this process's performance.now(), so a late generator or a
  * slow server shows up as latency instead of being hidden (no coordinated omission). A phase is invalid if
  * the generator fell behind its schedule by more than `maxLagMs`, or any message was lost, refused or, on
- * Parley, missing from Postgres.
+ * Parley, missing from Postgres. A pair's sender and recipient may connect to different URLs (instances).
  */
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { Histogram, type Summary } from './histogram';
 
 export type Target = 'ws' | 'socketio' | 'parley';
-export type LoadConfig = { target: Target; url: string; pairs: number; phases: { rate: number; seconds: number; warmup?: boolean }[]; maxLagMs: number; drainMs: number };
+export type LoadConfig = {
+  target: Target; url: string; pairs: number; phases: { rate: number; seconds: number; warmup?: boolean }[]; maxLagMs: number; drainMs: number;
+  /** Pair i's sender connects to senderUrls[i % length], its recipient to recipientUrls[i % length] (default `url`): cross-instance delivery. */
+  senderUrls?: string[]; recipientUrls?: string[];
+  /** The ceiling search: after a measured phase whose p99 reached this, the higher rates are not run. */
+  stopAboveP99Ms?: number;
+};
 export type PhaseResult = {
   rate: number; warmup: boolean; sent: number; received: number; maxLagMs: number;
   latency: Summary; ack: Summary | null; invalid: string[];
@@ -53,17 +59,19 @@ async function run(config: LoadConfig): Promise<PhaseResult[]> {
   };
   const opts = { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 10_000 };
 
+  const senderUrl = (i: number) => config.senderUrls?.[i % config.senderUrls.length] ?? config.url;
+  const recipientUrl = (i: number) => config.recipientUrls?.[i % config.recipientUrls.length] ?? config.url;
   const pairs: Pair[] = [];
   let countStored: (() => Promise<number>) | null = null;
   if (config.target === 'ws') {
     pairs.push(...(await inBatches(config.pairs, 50, async (i) => {
-      const [sender, recipient] = await Promise.all([`s${i}`, `r${i}`].map((user) => opened(new WebSocket(`${config.url}/?user=${user}`, { perMessageDeflate: false }))));
+      const [sender, recipient] = await Promise.all([senderUrl(i), recipientUrl(i)].map((url, k) => opened(new WebSocket(`${url}/?user=${k ? 'r' : 's'}${i}`, { perMessageDeflate: false }))));
       recipient!.on('message', (data) => onReceive((JSON.parse(data.toString()) as { id: number }).id));
       return { send: (to, id) => sender!.send(JSON.stringify({ to: `r${to}`, id, body: `${id}${PADDING}` })), close: () => [sender, recipient].forEach((s) => s!.terminate()) } satisfies Pair;
     })));
   } else if (config.target === 'socketio') {
     pairs.push(...(await inBatches(config.pairs, 50, async (i) => {
-      const [sender, recipient] = await Promise.all([`s${i}`, `r${i}`].map((user) => opened(connectSocketIo(config.url, { ...opts, auth: { user } }))));
+      const [sender, recipient] = await Promise.all([senderUrl(i), recipientUrl(i)].map((url, k) => opened(connectSocketIo(url, { ...opts, auth: { user: `${k ? 'r' : 's'}${i}` } }))));
       recipient!.on('message:new', (payload: { id: number }) => onReceive(payload.id));
       return {
         send: (to, id, onAck) => sender!.timeout(10_000).emit('message:send', { to: `r${to}`, id, body: `${id}${PADDING}` }, (error: Error | null) => onAck(!error)),
@@ -78,7 +86,8 @@ async function run(config: LoadConfig): Promise<PhaseResult[]> {
     const chats = await inBatches(config.pairs, 20, () => makeChat());
     pairs.push(...(await inBatches(config.pairs, 25, async (i) => {
       const { a, b, chatId } = chats[i]!;
-      const [sender, recipient] = await Promise.all([a, b].map(async (user) => opened(connectSocketIo(config.url, { ...opts, extraHeaders: { cookie: cookieHeader(await mintSessionToken(user)) } }))));
+      const connect = async (user: typeof a, url: string) => opened(connectSocketIo(url, { ...opts, extraHeaders: { cookie: cookieHeader(await mintSessionToken(user)) } }));
+      const [sender, recipient] = await Promise.all([connect(a, senderUrl(i)), connect(b, recipientUrl(i))]);
       recipient!.on('message:new', (message: { body: string; senderId: string }) => {
         if (message.senderId === a.id) onReceive(Number.parseInt(message.body, 10));
       });
@@ -89,13 +98,18 @@ async function run(config: LoadConfig): Promise<PhaseResult[]> {
     })));
   }
 
+  // Rooms are joined (for P2 and B2, Redis channels subscribed) just after each connection: let the last ones finish.
+  await wait(200);
   const results: PhaseResult[] = [];
   let first = 0;
   for (const phase of config.phases) {
     const count = Math.ceil(phase.rate * phase.seconds);
-    // An invalid phase leaves a backlog behind that would be charged to the next one: stop climbing.
-    if (results.some((result) => result.invalid.length)) {
-      results.push({ rate: phase.rate, warmup: phase.warmup === true, sent: 0, received: 0, maxLagMs: 0, latency: new Histogram().summary(), ack: null, invalid: ['not run: a lower rate was already invalid'] });
+    // An invalid phase leaves a backlog behind that would be charged to the next one: stop climbing. So does
+    // a ceiling search once a rate was over its bound.
+    const over = config.stopAboveP99Ms === undefined ? undefined : results.find((result) => !result.warmup && result.latency.p99 >= config.stopAboveP99Ms!);
+    if (over || results.some((result) => result.invalid.length)) {
+      const why = over ? `not run: ${over.rate}/s already reached p99 ${config.stopAboveP99Ms} ms` : 'not run: a lower rate was already invalid';
+      results.push({ rate: phase.rate, warmup: phase.warmup === true, sent: 0, received: 0, maxLagMs: 0, latency: new Histogram().summary(), ack: null, invalid: [why] });
       continue;
     }
     histogram = new Histogram();
