@@ -16,7 +16,7 @@ import {
   removeGroupMember,
   renameGroup,
 } from '@/db/queries/groups';
-import { insertMessage } from '@/db/queries/messages';
+import { insertMessage } from '@/db/queries/message-insert';
 import { updatePrivacy } from '@/db/queries/presence';
 import { chats, messages } from '@/db/schema';
 import { GROUP_MAX_MEMBERS, GROUP_TITLE_MAX_LENGTH } from '@/lib/realtime/events';

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getSql } from '@/db';
 import { getMembership } from '@/db/queries/chats';
-import { insertMessage, listMessagesAfter, listMessagesBefore, listRecentMessages } from '@/db/queries/messages';
+import { listMessagesAfter, listMessagesBefore, listRecentMessages } from '@/db/queries/messages';
+import { insertMessage } from '@/db/queries/message-insert';
 import { closeTestServices, makeChat } from '@/lib/testing/harness';
 
 afterAll(closeTestServices);

@@ -1,5 +1,4 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
-import { TransactionRollbackError } from 'drizzle-orm';
 import { GROUP_MAX_MEMBERS, type MessageDTO, type ReactionDTO, type ReplyPreviewDTO } from '@/lib/realtime/events';
 import { parseMentionNames, toReplyPreviewDTO } from '@/lib/realtime/messages';
 import { AppError } from '@/lib/errors';
@@ -123,63 +122,14 @@ export async function requireCurrentMember(tx: Transaction, chatId: string, user
   if (!member) throw new AppError('not_found');
 }
 
-async function getMessageByClientId(input: { chatId: string; senderId: string; clientId: string }): Promise<MessageRow | null> {
+/** A message by its sender's idempotency key: how a retried send finds what the first attempt stored. */
+export async function getMessageByClientId(input: { chatId: string; senderId: string; clientId: string }): Promise<MessageRow | null> {
   const [row] = await getDb()
     .select(messageColumns)
     .from(messages)
     .where(and(eq(messages.chatId, input.chatId), eq(messages.senderId, input.senderId), eq(messages.clientId, input.clientId)))
     .limit(1);
   return row ?? null;
-}
-
-/**
- * Stores a message once per (chat, sender, clientId) and gives it the chat's next number.
- * The chat row lock taken by the increment is held until commit, so numbers follow commit order
- * and have no gaps: a duplicate rolls the increment back. Under that lock the sender is checked again: a member
- * removed while this waited gets not_found and stores nothing.
- * `replyTo` is the original, already read (and checked readable) by the caller: it becomes the quote.
- */
-export async function insertMessage(input: {
-  chatId: string;
-  senderId: string;
-  clientId: string;
-  body: string;
-  replyTo?: MessageRow;
-}): Promise<{ message: MessageDTO; created: boolean }> {
-  const { replyTo, ...key } = input;
-  const existing = await getMessageByClientId(key);
-  if (existing) return { message: (await hydrateMessages([existing]))[0]!, created: false };
-  const values = {
-    ...key,
-    replyToId: replyTo?.id ?? null,
-    mentionIds: mentionIdsFor({ chatId: input.chatId, authorId: input.senderId, body: input.body }),
-  };
-  // A new message has no reactions yet, and the caller read the quote: no read after the insert.
-  try {
-    const inserted = await getDb().transaction(async (tx) => {
-      const [chat] = await tx
-        .update(chats)
-        .set({ lastSeq: sql`${chats.lastSeq} + 1`, lastMessageAt: sql`now()` })
-        .where(eq(chats.id, input.chatId))
-        .returning({ seq: chats.lastSeq });
-      if (!chat) throw new Error('insertMessage: chat vanished');
-      // The caller checked membership before the lock; a removal may have committed while this waited for it.
-      await requireCurrentMember(tx, input.chatId, input.senderId);
-      const [row] = await tx
-        .insert(messages)
-        .values({ ...values, seq: chat.seq })
-        .onConflictDoNothing({ target: [messages.chatId, messages.senderId, messages.clientId] })
-        .returning(messageColumns);
-      if (!row) tx.rollback(); // a concurrent retry of the same send won the race
-      return row!;
-    });
-    return { message: toMessageDTO(inserted, { replyTo: replyTo ? toReplyPreview(replyTo) : null }), created: true };
-  } catch (error) {
-    if (!(error instanceof TransactionRollbackError)) throw error;
-    const winner = await getMessageByClientId(key);
-    if (!winner) throw new Error('insertMessage: duplicate vanished');
-    return { message: (await hydrateMessages([winner]))[0]!, created: false };
-  }
 }
 
 /** A member's window: messages numbered in (afterSeq, upToSeq]; no upToSeq for a current member. */

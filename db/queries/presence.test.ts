@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeTestServices, makeChat, makeUser } from '@/lib/testing/harness';
 import { getChatSummaryForUser, getOrCreateDirectChat, listChatsForUser } from './chats';
-import { insertMessage } from './messages';
+import { insertMessage } from './message-insert';
 import { applyReceiptUpdates, getPresenceFacts, listContacts, markChatUnread, markLastSeen, updatePrivacy } from './presence';
 
 afterAll(async () => {

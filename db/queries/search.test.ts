@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db';
 import { addGroupMembers, createGroup, removeGroupMember, renameGroup } from '@/db/queries/groups';
-import { insertMessage } from '@/db/queries/messages';
+import { insertMessage } from '@/db/queries/message-insert';
 import {
   decodeSearchCursor,
   encodeSearchCursor,

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getChatSummaryForUser, MUTED_FOREVER } from '@/db/queries/chats';
 import { addGroupMembers, createGroup, removeGroupMember, renameGroup } from '@/db/queries/groups';
-import { insertMessage } from '@/db/queries/messages';
+import { insertMessage } from '@/db/queries/message-insert';
 import { toUserDTO } from '@/db/queries/users';
 import type { User } from '@/db/schema';
 import type { UserDTO } from '@/lib/realtime/events';

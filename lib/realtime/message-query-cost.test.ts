@@ -12,12 +12,13 @@ import {
   type TestRealtimeServer,
 } from '@/lib/testing/harness';
 import { installQueryLog, type QueryLog } from '@/lib/testing/query-log';
+import { insertMessage } from '@/db/queries/message-insert';
 
 /**
  * What one sent message costs in Postgres statements, counted on the wire (postgres.js's debug hook sees every
  * statement this process writes, `begin`/`commit` included). Receipts must add no statement per message: the
  * positions they report are merged and written once per flush. Mentions add none (resolved inside the insert);
- * a reply adds one, the read of its original.
+ * a reply adds two, the membership and the original. Messages sent at the same time share one transaction.
  */
 let server: TestRealtimeServer;
 let queries: QueryLog;
@@ -46,16 +47,14 @@ const sendPathOnly = (statements: string[]) => statements.filter((statement) => 
 
 const announcements = () => queries.statements.filter((statement) => statement.startsWith('select distinct')).length;
 
-/** The shapes of the hot path's statements, in order. */
+/** The shapes of the hot path's statements, in order: one group commit (db/queries/message-insert.ts). */
 const SEND_PATH = [
-  /^select "chats"\."kind", "chats"\."last_seq", .* from "chat_members" inner join "chats"/, // 1. membership
-  /^select .* from "messages" where \(.*"client_id" = \$3\)/, // 2. stored before under this client id?
   /^begin$/,
-  /^update "chats" set "last_seq" = "chats"\."last_seq" \+ 1/, // 3. next number, row lock until commit
-  /^select ("chat_members"\.)?"user_id" from "chat_members" where/, // 4. still a member after the lock wait (a removal may have committed)
-  /^insert into "messages"/,
+  /^select c\.id from chats c .* for update$/, // 1. lock the chats in which the senders are members
+  /^with input as .* insert into messages/, // 2. membership again after the lock, idempotency, numbers, mentions, the rows
   /^commit$/,
 ];
+const MEMBERSHIP = /^select "chats"\."kind", "chats"\."last_seq", .* from "chat_members" inner join "chats"/;
 
 describe('statements per message', () => {
   it('a mention costs no statement: Postgres resolves the names inside the insert', async () => {
@@ -68,10 +67,10 @@ describe('statements per message', () => {
     const statements = sendPathOnly(window.list());
     expect(statements.length, statements.join('\n')).toBe(SEND_PATH.length);
     statements.forEach((statement, index) => expect(statement).toMatch(SEND_PATH[index]!));
-    expect(statements.find((statement) => statement.startsWith('insert'))).toMatch(/select array_agg\(cm\.user_id/);
+    expect(statements.find((statement) => statement.startsWith('with input'))).toMatch(/select array_agg\(cm\.user_id/);
   });
 
-  it('a reply costs one statement more: reading the original, which is checked and becomes the quote', async () => {
+  it('a reply costs two statements more: the membership and the original, which is checked and becomes the quote', async () => {
     const { a, chatId } = await makeChat();
     const sender = await server.connect(a);
     const original = await sendMessage(sender, { chatId, body: 'original' });
@@ -81,12 +80,12 @@ describe('statements per message', () => {
     const reply = await sender.timeout(WAIT_MS).emitWithAck('message:send', { chatId, clientId: randomUUID(), body: 'reply', replyToId: original.data.id });
     expect(reply).toMatchObject({ ok: true, data: { replyTo: { id: original.data.id } } });
     const statements = sendPathOnly(window.list());
-    const replyPath = [SEND_PATH[0]!, /^select .* from "messages" where \("messages"\."chat_id" = \$1 and "messages"\."id" = \$2\)/, ...SEND_PATH.slice(1)];
+    const replyPath = [MEMBERSHIP, /^select .* from "messages" where \("messages"\."chat_id" = \$1 and "messages"\."id" = \$2\)/, ...SEND_PATH];
     expect(statements.length, statements.join('\n')).toBe(replyPath.length);
     statements.forEach((statement, index) => expect(statement).toMatch(replyPath[index]!));
   });
 
-  it('one message:send costs seven statements: membership, idempotency check, and a five-statement transaction', async () => {
+  it('one message:send costs four statements: a transaction that locks the chat, then checks and stores', async () => {
     const { a, chatId } = await makeChat();
     const before = announcements();
     const sender = await server.connect(a);
@@ -100,7 +99,7 @@ describe('statements per message', () => {
     statements.forEach((statement, index) => expect(statement).toMatch(SEND_PATH[index]!));
   });
 
-  it('with the recipient online and reporting every message, a send still costs seven; receipts cost two per flush', async () => {
+  it('with the recipient online and reporting every message, a send still costs four; receipts cost two per flush', async () => {
     const { a, b, chatId } = await makeChat();
     const before = announcements();
     const [sender, recipient] = await Promise.all([server.connect(a), server.connect(b)]);
@@ -119,11 +118,23 @@ describe('statements per message', () => {
 
     const receiptStatements = statements.filter((statement) => statement.includes('chat_members') && !SEND_PATH.some((shape) => shape.test(statement)));
     const sendStatements = statements.length - receiptStatements.length;
-    expect(sendStatements, 'seven per message, as without receipts').toBe(count * SEND_PATH.length);
+    expect(sendStatements, 'four per message, as without receipts').toBe(count * SEND_PATH.length);
     // One UPDATE … RETURNING and one audience SELECT per flush, however many reports the flush merged.
     expect(receiptStatements.filter((statement) => statement.startsWith('update chat_members'))).toHaveLength(flushes.length);
     expect(receiptStatements).toHaveLength(2 * flushes.length);
     expect(flushes.length).toBeLessThanOrEqual(count);
     console.info(`[query cost] ${count} messages: ${sendStatements} send statements, ${flushes.length} receipt flushes = ${receiptStatements.length} statements`);
+  });
+
+  it('messages of many chats sent at the same time share one group commit: four statements for all of them', async () => {
+    const chats = await Promise.all(Array.from({ length: 12 }, () => makeChat()));
+    const window = queries.mark();
+
+    const stored = await Promise.all(chats.map(({ a, chatId }) => insertMessage({ chatId, senderId: a.id, clientId: randomUUID(), body: 'together' })));
+
+    expect(stored.every((result) => result.created && result.message.seq === 1)).toBe(true);
+    const statements = sendPathOnly(window.list());
+    expect(statements.length, statements.join('\n')).toBe(SEND_PATH.length);
+    statements.forEach((statement, index) => expect(statement).toMatch(SEND_PATH[index]!));
   });
 });

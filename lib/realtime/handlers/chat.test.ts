@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOrCreateDirectChat } from '@/db/queries/chats';
-import { insertMessage } from '@/db/queries/messages';
+import { insertMessage } from '@/db/queries/message-insert';
 import { createGroupChat, removeFromGroup } from '@/lib/groups';
 import {
   closeTestServices,

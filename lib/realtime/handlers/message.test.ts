@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getOrCreateDirectChat } from '@/db/queries/chats';
-import { insertMessage, listMessagesAfter } from '@/db/queries/messages';
+import { listMessagesAfter } from '@/db/queries/messages';
+import { insertMessage } from '@/db/queries/message-insert';
 import { SYNC_PAGE_SIZE } from '@/lib/realtime/events';
 import {
   closeTestServices,

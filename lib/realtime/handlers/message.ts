@@ -1,5 +1,6 @@
 import { getMembership, getReadableMembership } from '@/db/queries/chats';
-import { getMessageRow, insertMessage, listMessagesAfter } from '@/db/queries/messages';
+import { getMessageRow, listMessagesAfter, type MessageRow } from '@/db/queries/messages';
+import { insertMessage } from '@/db/queries/message-insert';
 import { getRecentMessagesCache, logCacheFailure } from '@/lib/cache/recent-messages';
 import { AppError } from '@/lib/errors';
 import type { createTokenBucket } from '@/lib/rate-limit';
@@ -11,6 +12,15 @@ import { withAck } from '../with-ack';
 
 export type SendLimit = ReturnType<typeof createTokenBucket>;
 
+/** The message a reply quotes: in this chat, and inside the sender's window; not_found otherwise. */
+async function readableOriginal(input: { chatId: string; userId: string; replyToId: string }): Promise<MessageRow> {
+  const membership = await getMembership({ chatId: input.chatId, userId: input.userId });
+  if (!membership) throw new AppError('not_found');
+  const original = await getMessageRow({ chatId: input.chatId, messageId: input.replyToId });
+  if (!original || original.seq <= membership.visibleAfterSeq) throw new AppError('not_found');
+  return original;
+}
+
 export function registerMessageHandlers(io: RealtimeServer, socket: RealtimeSocket, sendLimit: SendLimit) {
   const { userId } = socket.data;
 
@@ -19,21 +29,20 @@ export function registerMessageHandlers(io: RealtimeServer, socket: RealtimeSock
     withAck('message:send', messageSendSchema, async ({ chatId, clientId, body, replyToId }) => {
       // 0. Refuse a flood before it costs any I/O.
       if (!sendLimit.take(userId)) throw new AppError('rate_limited');
-      // 1. Authorize: a non-member hears the same as for a chat that does not exist.
-      const membership = await getMembership({ chatId, userId });
-      if (!membership) throw new AppError('not_found');
-      // 2. A reply quotes a message of this chat the sender may read (a deleted one too: its quote says so).
-      const replyTo = replyToId ? await getMessageRow({ chatId, messageId: replyToId }) : undefined;
-      if (replyTo !== undefined && (!replyTo || replyTo.seq <= membership.visibleAfterSeq)) throw new AppError('not_found');
-      // 3. Store once per clientId; the ack below is sent only after this commit.
-      const { message, created } = await insertMessage({ chatId, senderId: userId, clientId, body, replyTo: replyTo ?? undefined });
-      if (created) {
-        // 4. Cache best effort: a failure is logged and readers fall back to Postgres.
+      // 1. A reply quotes a message of this chat the sender may read (a deleted one too: its quote says so). Replies
+      //    are rare: they pay a membership read here; a plain send is authorized inside the write below.
+      const replyTo = replyToId ? await readableOriginal({ chatId, userId, replyToId }) : undefined;
+      // 2. Store once per clientId, in the next group commit, only if the sender is a current member once the chat is
+      //    locked (a non-member's send writes nothing and hears not_found). The ack below is sent after that commit.
+      const stored = await insertMessage({ chatId, senderId: userId, clientId, body, replyTo });
+      const { message } = stored;
+      if (stored.created) {
+        // 3. Cache best effort: a failure is logged and readers fall back to Postgres.
         await getRecentMessagesCache()
           .push(message)
           .catch((error) => logCacheFailure('push', chatId, error));
-        // 5. Every member's tabs, on every process, including the sender's other tabs (a quote only to those who may read it).
-        await emitToReaders(io, 'message:new', message, membership.kind);
+        // 4. Every member's tabs, on every process, including the sender's other tabs (a quote only to those who may read it).
+        await emitToReaders(io, 'message:new', message, stored.chatKind);
       }
       return message;
     }),

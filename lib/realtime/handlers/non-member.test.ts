@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { insertMessage, listMessagesAfter } from '@/db/queries/messages';
+import { listMessagesAfter } from '@/db/queries/messages';
+import { insertMessage } from '@/db/queries/message-insert';
 import { toUserDTO } from '@/db/queries/users';
 import type { UserDTO } from '@/lib/realtime/events';
 import {

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db';
 import { getChatSummaryForUser, listChatsForUser } from '@/db/queries/chats';
-import { insertMessage } from '@/db/queries/messages';
+import { insertMessage } from '@/db/queries/message-insert';
 import { markChatUnread, updatePrivacy } from '@/db/queries/presence';
 import { chatMembers } from '@/db/schema';
 import type { ReceiptPayload } from '@/lib/realtime/events';

@@ -8,7 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb, getSql } from '@/db';
 import { editMessage, toggleReaction } from '@/db/queries/message-changes';
-import { insertMessage } from '@/db/queries/messages';
+import { insertMessage } from '@/db/queries/message-insert';
 import { toUserDTO } from '@/db/queries/users';
 import { chatMembers, messageReactions, messages, type User } from '@/db/schema';
 import type { UserDTO } from '@/lib/realtime/events';

@@ -1,0 +1,138 @@
+/**
+ * Storing new messages, by group commit: sends that arrive while a batch is being written wait and go together in
+ * the next one, so under load the messages of many chats share one transaction and one commit (one fsync), and a lone
+ * send goes at once (no timer: a batch is whatever queued meanwhile). Every send is still acked after the commit that
+ * stored it. One batch costs four statements, however many messages it holds: begin, lock, insert, commit.
+ */
+import postgres from 'postgres';
+import { AppError } from '@/lib/errors';
+import { GROUP_MAX_MEMBERS, type ChatKind, type MessageDTO } from '@/lib/realtime/events';
+import { parseMentionNames } from '@/lib/realtime/messages';
+import { getSql } from '../index';
+import { getMessageByClientId, hydrateMessages, toMessageDTO, toReplyPreview, type MessageRow } from './messages';
+
+export type InsertInput = {
+  chatId: string;
+  senderId: string;
+  clientId: string;
+  body: string;
+  /** The original, already read and checked readable by the caller: it becomes the quote. */
+  replyTo?: MessageRow;
+};
+export type InsertResult = { message: MessageDTO; created: true; chatKind: ChatKind } | { message: MessageDTO; created: false };
+
+type Stored = { row: MessageRow; chatKind: ChatKind };
+type StoredRow = Omit<MessageRow, 'editedAt' | 'deletedAt' | 'createdAt'> & { createdAt: string; chatKind: ChatKind };
+type Pending = { input: InsertInput; resolve: (stored: Stored | null) => void; reject: (error: unknown) => void };
+
+/** Bounds one statement's size; a longer queue simply takes several batches. */
+const MAX_BATCH = 256;
+const queue: Pending[] = [];
+let writing = false;
+
+/**
+ * Stores a message once per (chat, sender, clientId) with the chat's next number, without gaps, numbers following
+ * commit order. The sender must be a current member when the chat row lock is held: a non-member's send (also one
+ * removed while this waited) locks and writes nothing and gets not_found, as for a chat that does not exist.
+ * A retry of a stored send answers the stored message with `created: false`.
+ */
+export async function insertMessage(input: InsertInput): Promise<InsertResult> {
+  const stored = await new Promise<Stored | null>((resolve, reject) => {
+    queue.push({ input, resolve, reject });
+    // setImmediate, not now: every frame read in this turn of the event loop joins the batch.
+    if (!writing) {
+      writing = true;
+      setImmediate(() => void writeQueued());
+    }
+  });
+  if (stored) return { message: toMessageDTO(stored.row, { replyTo: input.replyTo ? toReplyPreview(input.replyTo) : null }), created: true, chatKind: stored.chatKind };
+  // Not written: stored before under this clientId (a retry), or the sender is not a current member.
+  const existing = await getMessageByClientId(input);
+  if (!existing) throw new AppError('not_found');
+  return { message: (await hydrateMessages([existing]))[0]!, created: false };
+}
+
+const keyOf = (input: Pick<InsertInput, 'chatId' | 'senderId' | 'clientId'>) => `${input.chatId}/${input.senderId}/${input.clientId}`;
+
+async function writeQueued(): Promise<void> {
+  while (queue.length > 0) {
+    const batch = queue.splice(0, MAX_BATCH);
+    try {
+      settle(batch, await writeBatch(batch.map((pending) => pending.input)));
+    } catch (error) {
+      // A statement error (a deadlock, a constraint) must not fail the others: write each alone. An outage fails all.
+      if (batch.length === 1 || !(error instanceof postgres.PostgresError)) batch.forEach((pending) => pending.reject(error));
+      else for (const pending of batch) await writeBatch([pending.input]).then((stored) => settle([pending], stored), pending.reject);
+    }
+  }
+  writing = false;
+}
+
+/** Each stored row answers the first send with its key; a second copy in the same batch is a retry. */
+function settle(batch: Pending[], stored: Map<string, Stored>) {
+  for (const pending of batch) {
+    const key = keyOf(pending.input);
+    pending.resolve(stored.get(key) ?? null);
+    stored.delete(key);
+  }
+}
+
+/**
+ * One transaction. The first statement locks the chats (in id order, so two batches never deadlock) in which a sender
+ * is a member; the second, whose snapshot is taken after those locks were granted (READ COMMITTED), sees every
+ * removal and every other copy of a send that committed meanwhile, numbers the new messages of each chat after its
+ * last one, and stores them with their mentions (names resolved to current members, the author excluded).
+ */
+async function writeBatch(inputs: InsertInput[]): Promise<Map<string, Stored>> {
+  const rows = JSON.stringify(
+    inputs.map((input, ord) => ({
+      ord,
+      chat_id: input.chatId,
+      sender_id: input.senderId,
+      client_id: input.clientId,
+      body: input.body,
+      reply_to_id: input.replyTo?.id ?? null,
+      mentions: parseMentionNames(input.body).slice(0, GROUP_MAX_MEMBERS),
+    })),
+  );
+  const inserted = await getSql().begin(async (sql) => {
+    // Sent together (pipelined): Postgres runs the insert once the lock statement is done.
+    const [, stored] = await Promise.all([
+      sql`
+        select c.id from chats c
+        where c.id in (
+          select i.chat_id from jsonb_to_recordset(${rows}::jsonb) as i(chat_id uuid, sender_id uuid)
+          join chat_members cm on cm.chat_id = i.chat_id and cm.user_id = i.sender_id and cm.left_at_seq is null)
+        order by c.id
+        for update`,
+      sql<StoredRow[]>`
+        with input as (
+          select * from jsonb_to_recordset(${rows}::jsonb)
+            as i(ord int, chat_id uuid, sender_id uuid, client_id uuid, body text, reply_to_id uuid, mentions text[])
+        ), fresh as (
+          select distinct on (i.chat_id, i.sender_id, i.client_id) i.* from input i
+          join chat_members cm on cm.chat_id = i.chat_id and cm.user_id = i.sender_id and cm.left_at_seq is null
+          where not exists (select 1 from messages m where m.chat_id = i.chat_id and m.sender_id = i.sender_id and m.client_id = i.client_id)
+          order by i.chat_id, i.sender_id, i.client_id, i.ord
+        ), numbered as (
+          select f.*, row_number() over (partition by f.chat_id order by f.ord) as n, count(*) over (partition by f.chat_id) as k from fresh f
+        ), bumped as (
+          update chats c set last_seq = c.last_seq + x.k, last_message_at = now()
+          from (select distinct chat_id, k from numbered) x where c.id = x.chat_id
+          returning c.id, c.last_seq, c.kind
+        )
+        insert into messages (chat_id, seq, sender_id, client_id, body, reply_to_id, mention_ids)
+        select n.chat_id, b.last_seq - n.k + n.n, n.sender_id, n.client_id, n.body, n.reply_to_id,
+          coalesce((select array_agg(cm.user_id order by cm.user_id) from chat_members cm join users u on u.id = cm.user_id
+            where cm.chat_id = n.chat_id and cm.left_at_seq is null and cm.user_id <> n.sender_id and u.username = any(n.mentions)), '{}')
+        from numbered n join bumped b on b.id = n.chat_id
+        order by n.chat_id, n.n
+        returning id, chat_id as "chatId", seq, sender_id as "senderId", client_id as "clientId", kind, body, event,
+          reply_to_id as "replyToId", mention_ids as "mentionIds", version, created_at as "createdAt",
+          (select c.kind from chats c where c.id = chat_id) as "chatKind"`,
+    ]);
+    return stored;
+  });
+  // A new message is neither edited nor deleted; timestamps arrive as text (drizzle's driver turns postgres.js's parsing off).
+  return new Map(inserted.map(({ chatKind, createdAt, ...row }) => [keyOf(row), { row: { ...row, editedAt: null, deletedAt: null, createdAt: new Date(createdAt) }, chatKind }]));
+}
