@@ -2,7 +2,7 @@
  * Edits, deletions and reactions. Each runs in one transaction that changes the message, bumps its version
  * and bumps chats.revision, the number that tells every cached message list it is stale.
  *
- * Locks, in the same order as a send (insertMessage in ./messages.ts): the message row first with FOR NO KEY UPDATE, which
+ * Locks, in the same order as a send (insertMessage in ./message-insert.ts): the message row first with FOR NO KEY UPDATE, which
  * does not conflict with the KEY SHARE a reply's foreign key takes, then the chat row. A send holds the chat
  * row and may wait for a KEY SHARE on its original; this order can never wait the other way round.
  */
