@@ -23,11 +23,11 @@ const QUICK_DATASET: DatasetOptions = { ...DEFAULT_DATASET, messages: 30_000, us
 type Plan = { dataset: DatasetOptions; rate: number; warmupChats: number; misses: number; hits: number; caches: Cache[] };
 
 function planOf(options: BenchOptions): Plan {
-  const rate = Number(options.option('--open-rate') ?? (options.quick ? 150 : 200));
+  const rate = Number(options.option('--open-rate') ?? 100);
   // Misses stay below the memory cache's 10,000 chats (with the warm-up's), so every hit is a hit.
   const plan: Plan = options.quick
-    ? { dataset: QUICK_DATASET, rate, warmupChats: 30, misses: 150, hits: 300, caches: ['memory'] }
-    : { dataset: DEFAULT_DATASET, rate, warmupChats: 200, misses: 4000, hits: 4000, caches: ['memory', 'redis'] };
+    ? { dataset: QUICK_DATASET, rate, warmupChats: 30, misses: 120, hits: 240, caches: ['memory'] }
+    : { dataset: DEFAULT_DATASET, rate, warmupChats: 200, misses: 3000, hits: 3000, caches: ['memory', 'redis'] };
   const caches = options.option('--open-caches')?.split(',') as Cache[] | undefined;
   return caches ? { ...plan, caches } : plan;
 }
