@@ -20,7 +20,8 @@ export type OpenPhaseConfig = { name: 'miss' | 'hit'; rate: number; opens: numbe
 export type OpenChatConfig =
   | { job: 'dataset'; dbName: string; dataset: DatasetOptions }
   | { job: 'open'; url: string; warmupChats: number; phases: OpenPhaseConfig[]; maxLagMs: number; ackTimeoutMs: number };
-export type OpenPhaseResult = OpenPhaseConfig & { chats: number; maxLagMs: number; latency: Summary; invalid: string[] };
+/** `failed`: opens refused, unanswered or wrong (a late generator makes a phase invalid without failing opens). */
+export type OpenPhaseResult = OpenPhaseConfig & { chats: number; maxLagMs: number; failed: number; latency: Summary; invalid: string[] };
 export type OpenChatResult =
   | { ok: true; job: 'dataset'; seconds: number }
   | { ok: true; job: 'open'; eligibleChats: number; sockets: number; phases: OpenPhaseResult[]; explain: string[] }
@@ -105,7 +106,8 @@ async function runPhase(phase: OpenPhaseConfig, picks: Pick[], open: Opener, con
   if (maxLagMs > config.maxLagMs) invalid.push(`generator ${maxLagMs.toFixed(0)} ms behind schedule (bound ${config.maxLagMs} ms)`);
   if (acked < phase.opens) invalid.push(`${phase.opens - acked} of ${phase.opens} opens never answered`);
   for (const [error, count] of failures) invalid.push(`${count} opens failed: ${error}`);
-  return { ...phase, chats: Math.min(picks.length, phase.opens), maxLagMs, latency: histogram.summary(), invalid };
+  const failed = phase.opens - histogram.count;
+  return { ...phase, chats: Math.min(picks.length, phase.opens), maxLagMs, failed, latency: histogram.summary(), invalid };
 }
 
 type PlanNode = { 'Node Type': string; 'Index Name'?: string; Plans?: PlanNode[] };
@@ -161,8 +163,10 @@ async function measureOpens(config: Extract<OpenChatConfig, { job: 'open' }>): P
   const phases: OpenPhaseResult[] = [];
   let nextMiss = 0;
   for (const phase of config.phases) {
-    if (phases.some((done) => done.invalid.length)) {
-      phases.push({ ...phase, chats: 0, maxLagMs: 0, latency: new Histogram().summary(), invalid: ['not run: an earlier phase was invalid'] });
+    // Every open of a phase is answered before the next starts (no backlog carries over), but a chat whose first open
+    // failed may not be cached: its re-open would not be a hit.
+    if (phases.some((done) => done.failed)) {
+      phases.push({ ...phase, chats: 0, maxLagMs: 0, failed: 0, latency: new Histogram().summary(), invalid: ['not run: opens of an earlier phase failed'] });
       continue;
     }
     // A miss phase opens chats never opened before; a hit phase re-opens the ones the miss phases filled.
