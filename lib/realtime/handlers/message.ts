@@ -37,12 +37,15 @@ export function registerMessageHandlers(io: RealtimeServer, socket: RealtimeSock
       const stored = await insertMessage({ chatId, senderId: userId, clientId, body, replyTo });
       const { message } = stored;
       if (stored.created) {
-        // 3. Cache best effort: a failure is logged and readers fall back to Postgres.
-        await getRecentMessagesCache()
-          .push(message)
-          .catch((error) => logCacheFailure('push', chatId, error));
-        // 4. Every member's tabs, on every process, including the sender's other tabs (a quote only to those who may read it).
-        await emitToReaders(io, 'message:new', message, stored.chatKind);
+        await Promise.all([
+          // 3. Cache best effort: a failure is logged and readers fall back to Postgres. Not awaited before the
+          //    broadcast: a reader whose cache read misses this message sees an incomplete tail and reads Postgres.
+          getRecentMessagesCache()
+            .push(message)
+            .catch((error) => logCacheFailure('push', chatId, error)),
+          // 4. Every member's tabs, on every process, including the sender's other tabs (a quote only to those who may read it).
+          emitToReaders(io, 'message:new', message, stored.chatKind),
+        ]);
       }
       return message;
     }),
