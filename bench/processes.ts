@@ -4,6 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
 
@@ -12,8 +13,40 @@ const children = new Set<ChildProcess>();
 const cleanups: (() => Promise<void>)[] = [];
 
 export const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-export const SERVER_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+/** The Postgres server the benchmark's databases go on, and the Redis of the Redis targets: set by provideServices(). */
+export let SERVER_URL = '';
+/** '' when there is no Redis: the Redis targets (B2, P2) are then skipped, with a notice. */
+export let REDIS_URL = '';
+
+/**
+ * DATABASE_URL's server, or else the embedded Postgres the app itself starts without one (data under .data/bench,
+ * fsync on: acks after commit mean durable commits); REDIS_URL, or else none. In CI a missing Redis is an error.
+ */
+export async function provideServices(): Promise<void> {
+  REDIS_URL = process.env.REDIS_URL ?? '';
+  if (!REDIS_URL && process.env.CI === 'true') throw new Error('REDIS_URL is not set: in CI the Redis targets may not be skipped');
+  if (!REDIS_URL) log('NOTICE: REDIS_URL is not set: B2 and P2 (scenario e) are SKIPPED');
+  if (process.env.DATABASE_URL) {
+    SERVER_URL = process.env.DATABASE_URL;
+    return;
+  }
+  const { startEmbeddedPostgres } = await import('@/db/embedded');
+  const embedded = await startEmbeddedPostgres('.data/bench', await freePort());
+  // Cleanups run last-in first-out: this one, pushed first, stops Postgres after every database is dropped.
+  cleanups.unshift(embedded.stop);
+  SERVER_URL = embedded.url;
+  log(`Postgres: embedded (DATABASE_URL is not set), data in .data/bench`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 /** Forks `file` (relative to the repository) with tsx; stdout is piped so portOf() can read it. */
 export function start(file: string, argv: string[], env: Record<string, string>, execArgv: string[] = []): ChildProcess {

