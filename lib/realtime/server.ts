@@ -101,6 +101,12 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
   httpServer.on('close', () => presence.stop());
 
   io.on('connection', (socket) => {
+    // The middleware above has read the cookie and nothing reads the handshake's headers again, but engine.io keeps
+    // the upgrade request referenced for the socket's whole life (its WebSocket response object holds it too, so
+    // dropping socket.request alone frees nothing): empty its headers instead, the session token's two copies included.
+    socket.request.headers = {};
+    socket.request.rawHeaders = [];
+    socket.handshake.headers = {};
     registerChatHandlers(io, socket);
     registerMessageHandlers(io, socket, sendLimit);
     registerMessageChangeHandlers(io, socket, sendLimit);
