@@ -5,7 +5,10 @@
  * the same three rooms named in the handshake. Then it holds them for `holdMs` (long enough, in the full run, for a
  * heartbeat round), reports, and waits for `close` so the orchestrator can read the server's memory meanwhile.
  *
- * Protocol: parent → IdleConfig; child → IdleHeld; parent → 'close'; child → 'closed'.
+ * First it opens and closes WARM_UP sockets, so the server's one-time costs (modules loaded and compiled on the first
+ * handshake, pools filled) fall before the orchestrator's first reading, not into the per-socket figure.
+ *
+ * Protocol: parent → IdleConfig; child → 'warm'; parent → 'hold'; child → IdleHeld; parent → 'close'; child → 'closed'.
  */
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { CLIENT_OPTIONS, connectParley, createUsers, inBatches, mintCookies, opened, pairIntoDirectChats } from './bulk-users';
@@ -16,22 +19,25 @@ export type IdleHeld =
   | { ok: false; error: string };
 
 const CONNECT_CONCURRENCY = 100;
+const WARM_UP = 50;
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function connectAll(config: IdleConfig): Promise<{ sockets: Socket[]; failures: string[]; connectMs: number }> {
-  let open: (i: number) => Socket;
+/** Opens socket `i` of WARM_UP + config.sockets (users and chats made up front for all). */
+async function opener(config: IdleConfig): Promise<(i: number) => Socket> {
   if (config.target === 'parley') {
-    const users = await createUsers('idle', config.sockets);
+    const users = await createUsers('idle', WARM_UP + config.sockets);
     await pairIntoDirectChats(users);
     const cookies = await mintCookies(users);
-    open = (i) => connectParley(config.url, cookies[i]!);
-  } else {
-    open = (i) => connectSocketIo(config.url, { ...CLIENT_OPTIONS, auth: { rooms: [`user:${i}`, `session:${i}`, `chat:${i >> 1}`] } });
+    return (i) => connectParley(config.url, cookies[i]!);
   }
+  return (i) => connectSocketIo(config.url, { ...CLIENT_OPTIONS, auth: { rooms: [`user:${i}`, `session:${i}`, `chat:${i >> 1}`] } });
+}
+
+async function connectAll(open: (i: number) => Socket, from: number, count: number): Promise<{ sockets: Socket[]; failures: string[]; connectMs: number }> {
   const failures: string[] = [];
   const began = performance.now();
-  const sockets = await inBatches(config.sockets, CONNECT_CONCURRENCY, async (i) => {
-    const socket = open(i);
+  const sockets = await inBatches(count, CONNECT_CONCURRENCY, async (k) => {
+    const socket = open(from + k);
     // A failed handshake is a result (the target held fewer), not a crash of the generator.
     return opened(socket).catch((error: Error) => {
       failures.push(error.message);
@@ -42,8 +48,25 @@ async function connectAll(config: IdleConfig): Promise<{ sockets: Socket[]; fail
   return { sockets: sockets.filter((socket): socket is Socket => socket !== null), failures, connectMs: performance.now() - began };
 }
 
+const next = (expected: string) =>
+  new Promise<void>((resolve) => {
+    const onMessage = (message: unknown) => {
+      if (message !== expected) return;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+  });
+
 async function hold(config: IdleConfig): Promise<{ held: IdleHeld; sockets: Socket[] }> {
-  const { sockets, failures, connectMs } = await connectAll(config);
+  const open = await opener(config);
+  const warm = await connectAll(open, 0, WARM_UP);
+  if (warm.failures.length) throw new Error(`warm-up handshake failed: ${warm.failures[0]}`);
+  for (const socket of warm.sockets) socket.disconnect();
+  const go = next('hold');
+  process.send?.('warm');
+  await go;
+  const { sockets, failures, connectMs } = await connectAll(open, WARM_UP, config.sockets);
   let dropped = 0;
   for (const socket of sockets) socket.once('disconnect', () => dropped++);
   await wait(config.holdMs);
@@ -53,7 +76,7 @@ async function hold(config: IdleConfig): Promise<{ held: IdleHeld; sockets: Sock
 process.once('message', (config: IdleConfig) => {
   hold(config).then(
     ({ held, sockets }) => {
-      process.once('message', () => {
+      void next('close').then(() => {
         for (const socket of sockets) socket.disconnect();
         process.send?.('closed');
       });

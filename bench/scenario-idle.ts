@@ -1,7 +1,8 @@
 /**
  * Scenario (a): idle authenticated sockets. Each target runs in its own process with --expose-gc; the generator
  * (bench/idle-load.ts) opens and holds the sockets in another; the orchestrator reads the target's memory after a
- * full GC before the sockets, while they are held, and after they closed. Per socket = (held − before) / held sockets.
+ * full GC once the server has settled: after a warm-up (50 sockets opened and closed), while the sockets are held,
+ * and after they closed. Per socket = (held − before) / held sockets.
  * B1 is bench/room-relay.ts (bare Socket.IO, the same three rooms per socket); P1 is lib/testing/instance-process.ts.
  */
 import crypto from 'node:crypto';
@@ -19,8 +20,10 @@ const TARGET_HEAP_KB = 20;
 const REPLY_MS = 30_000;
 const KB = 1024;
 const MB = 1024 * 1024;
-// Closed sockets are released by the server's close handlers; give them this long before the last reading.
-const SETTLE_MS = 1000;
+// A server still working off connects or disconnects (presence writes "last seen" per user) holds their promises and
+// queries: read until the heap stops moving (two readings this far apart within 1 %), at most SETTLE_MAX_MS.
+const SETTLE_STEP_MS = 500;
+const SETTLE_MAX_MS = 20_000;
 
 /** The next IPC message from `child` that `accept` takes, bounded in time. */
 function reply<T>(child: ChildProcess, what: string, accept: (message: unknown) => T | undefined, ms = REPLY_MS): Promise<T> {
@@ -51,6 +54,19 @@ async function memoryOf(child: ChildProcess): Promise<Memory> {
   return value;
 }
 
+async function settledMemoryOf(child: ChildProcess): Promise<Memory> {
+  const until = performance.now() + SETTLE_MAX_MS;
+  let last = await memoryOf(child);
+  while (performance.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_STEP_MS));
+    const now = await memoryOf(child);
+    const settled = Math.abs(now.heapUsed - last.heapUsed) < 0.01 * last.heapUsed;
+    last = now;
+    if (settled) break;
+  }
+  return last;
+}
+
 async function startTarget(target: Target): Promise<{ child: ChildProcess; url: string; env: Record<string, string> }> {
   if (target === 'socketio') {
     const child = start('bench/room-relay.ts', [], {}, ['--expose-gc']);
@@ -64,18 +80,20 @@ async function startTarget(target: Target): Promise<{ child: ChildProcess; url: 
 
 async function measure(target: Target, sockets: number, holdMs: number): Promise<IdleResult> {
   const { child, url, env } = await startTarget(target);
-  const before = await memoryOf(child);
   const generator = start('bench/idle-load.ts', [], env);
+  // Every step answers with a string except the report of the held sockets (an object).
+  const step = <T>(what: string, accept: (message: unknown) => T | undefined, send: unknown) => {
+    const answer = reply(generator, `idle generator ${what}`, accept, 600_000);
+    generator.send(send as object);
+    return answer;
+  };
   try {
-    const held = reply(generator, 'idle generator', (message) => (typeof message === 'object' ? (message as IdleHeld) : undefined), 600_000);
-    generator.send({ target, url, sockets, holdMs } satisfies IdleConfig);
-    const result = await held;
-    const during = await memoryOf(child);
-    const closed = reply(generator, 'idle generator close', (message) => (message === 'closed' ? true : undefined));
-    generator.send('close');
-    await closed;
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    return { target, sockets, held: result, before, during, after: await memoryOf(child) };
+    await step('warm-up', (message) => (message === 'warm' ? true : undefined), { target, url, sockets, holdMs } satisfies IdleConfig);
+    const before = await settledMemoryOf(child);
+    const held = await step('hold', (message) => (typeof message === 'object' && message ? (message as IdleHeld) : undefined), 'hold');
+    const during = await settledMemoryOf(child);
+    await step('close', (message) => (message === 'closed' ? true : undefined), 'close');
+    return { target, sockets, held, before, during, after: await settledMemoryOf(child) };
   } finally {
     await stop(generator);
     await stopTargets();
