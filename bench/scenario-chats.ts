@@ -32,7 +32,10 @@ export async function runLoad(started: Started, load: Omit<LoadConfig, 'target' 
   const config: LoadConfig = { ...load, target: started.target, url: started.url, recipientUrls: started.recipientUrls };
   const result = await runGenerator<LoadConfig, LoadResult>('bench/load.ts', config, started.env);
   if (!result.ok) throw new Error(`load generator failed on ${started.target}: ${result.error}`);
-  return result.phases.filter((phase) => !phase.warmup);
+  // The warm-up is not reported, but why it was invalid (and so nothing after it ran) must be.
+  const warmup = result.phases.find((phase) => phase.warmup && phase.invalid.length);
+  const measured = result.phases.filter((phase) => !phase.warmup);
+  return warmup ? measured.map((phase) => ({ ...phase, invalid: [`the warm-up was invalid: ${warmup.invalid.join('; ')}`] })) : measured;
 }
 
 /** Starts `target`, runs the phases against it, stops it: the measured (not warm-up) phases. */
