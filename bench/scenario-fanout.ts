@@ -62,6 +62,9 @@ export async function scenarioFanout(options: BenchOptions): Promise<Section> {
       ]);
     }
   }
+  for (const phase of results.parley ?? []) {
+    notes.push(`P1, ${phase.members} members: measured after the members' connects had gone quiet, ${fmt(phase.settleMs / 1000)} s after the last one (presence announcements to every other member).`);
+  }
   const p1Group100 = results.parley?.find((phase) => phase.members === 100);
   if (p1Group100) {
     const met = !p1Group100.invalid.length && p1Group100.last.p99 <= TARGET_LAST_P99_MS;

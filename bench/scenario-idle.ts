@@ -93,6 +93,9 @@ async function measure(target: Target, sockets: number, holdMs: number): Promise
     const held = await step('hold', (message) => (typeof message === 'object' && message ? (message as IdleHeld) : undefined), 'hold');
     const during = await settledMemoryOf(child);
     await step('close', (message) => (message === 'closed' ? true : undefined), 'close');
+    // Its exit closes whatever the disconnects had not flushed yet, so the server's settled reading comes after all.
+    await stop(generator);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_STEP_MS));
     return { target, sockets, held, before, during, after: await settledMemoryOf(child) };
   } finally {
     await stop(generator);
