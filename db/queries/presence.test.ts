@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeTestServices, makeChat, makeUser } from '@/lib/testing/harness';
 import { getChatSummaryForUser, getOrCreateDirectChat, listChatsForUser } from './chats';
+import { createGroup } from './groups';
 import { insertMessage } from './message-insert';
 import { applyReceiptUpdates, getPresenceFacts, listContacts, markChatUnread, markLastSeen, updatePrivacy } from './presence';
 
@@ -91,11 +92,12 @@ describe('applyReceiptUpdates', () => {
 });
 
 describe('presence facts and privacy', () => {
-  it('lists each contact once, with their privacy settings', async () => {
+  it('lists each 1:1 contact once, with their privacy settings, and no one met only in a group', async () => {
     const me = await makeUser();
-    const [x, y, stranger] = await Promise.all([makeUser(), makeUser(), makeUser()]);
+    const [x, y, stranger, groupOnly] = await Promise.all([makeUser(), makeUser(), makeUser(), makeUser()]);
     await getOrCreateDirectChat({ userId: me.id, peerId: x.id });
     await getOrCreateDirectChat({ userId: y.id, peerId: me.id });
+    await createGroup({ creatorId: me.id, title: 'Both', memberIds: [x.id, groupOnly.id] });
     await updatePrivacy({ userId: y.id, hideLastSeen: true, sendReadReceipts: false });
 
     const contacts = await listContacts(me.id);
@@ -107,6 +109,7 @@ describe('presence facts and privacy', () => {
       ]),
     );
     expect(contacts.map((c) => c.userId)).not.toContain(stranger.id);
+    expect(contacts.map((c) => c.userId)).not.toContain(groupOnly.id);
   });
 
   it('new users show their last seen and send read receipts; settings and stamps are stored', async () => {

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { getDb } from '../index';
-import { chatMembers, users } from '../schema';
+import { chatMembers, chats, users } from '../schema';
 
 export type Privacy = { hideLastSeen: boolean; sendReadReceipts: boolean };
 
@@ -23,15 +23,18 @@ export async function getPresenceFacts(userId: string): Promise<(Privacy & { las
 
 const mine = alias(chatMembers, 'mine');
 
-/** Everyone who shares a chat with the user, with their privacy settings: the audience of presence and receipts. */
+/**
+ * Everyone who shares a 1:1 chat with the user, with their privacy settings: the audience of presence. Groups show
+ * members, not who is online; announcing to them would cost a 1,000-member group a million frames as it connects.
+ */
 export async function listContacts(userId: string): Promise<(Privacy & { userId: string })[]> {
   return getDb()
     .selectDistinct({ userId: users.id, hideLastSeen: users.hideLastSeen, sendReadReceipts: users.sendReadReceipts })
     .from(mine)
-    .innerJoin(chatMembers, and(eq(chatMembers.chatId, mine.chatId), ne(chatMembers.userId, mine.userId), isNull(chatMembers.leftAtSeq)))
+    .innerJoin(chats, and(eq(chats.id, mine.chatId), eq(chats.kind, 'direct')))
+    .innerJoin(chatMembers, and(eq(chatMembers.chatId, mine.chatId), ne(chatMembers.userId, mine.userId)))
     .innerJoin(users, eq(users.id, chatMembers.userId))
-    // Shared current memberships only: leaving a group ends seeing (and being seen by) its members' presence.
-    .where(and(eq(mine.userId, userId), isNull(mine.leftAtSeq)));
+    .where(eq(mine.userId, userId));
 }
 
 export async function updatePrivacy(input: { userId: string } & Privacy): Promise<void> {
