@@ -4,7 +4,6 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
 
@@ -31,21 +30,12 @@ export async function provideServices(): Promise<void> {
     return;
   }
   const { startEmbeddedPostgres } = await import('@/db/embedded');
-  const embedded = await startEmbeddedPostgres('.data/bench', await freePort());
+  // A fixed port (the app's is 54329): a second run finds this one's Postgres there and shares it.
+  const embedded = await startEmbeddedPostgres('.data/bench', 54330);
   // Cleanups run last-in first-out: this one, pushed first, stops Postgres after every database is dropped.
   cleanups.unshift(embedded.stop);
   SERVER_URL = embedded.url;
   log(`Postgres: embedded (DATABASE_URL is not set), data in .data/bench`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Forks `file` (relative to the repository) with tsx; stdout is piped so portOf() can read it. */
