@@ -21,7 +21,11 @@ export type OpenChatConfig =
   | { job: 'dataset'; dbName: string; dataset: DatasetOptions }
   | { job: 'open'; url: string; warmupChats: number; phases: OpenPhaseConfig[]; maxLagMs: number; ackTimeoutMs: number };
 /** `failed`: opens refused, unanswered or wrong (a late generator makes a phase invalid without failing opens). */
-export type OpenPhaseResult = OpenPhaseConfig & { chats: number; maxLagMs: number; failed: number; latency: Summary; invalid: string[] };
+/**
+ * `latency` is from the scheduled emit (the figure); `fromEmit` from the actual emit, which leaves out how late the
+ * generator's tick ran, to tell a stalled generator from a slow server (never reported as the figure).
+ */
+export type OpenPhaseResult = OpenPhaseConfig & { chats: number; maxLagMs: number; failed: number; latency: Summary; fromEmit: Summary; invalid: string[] };
 export type OpenChatResult =
   | { ok: true; job: 'dataset'; seconds: number }
   | { ok: true; job: 'open'; eligibleChats: number; sockets: number; phases: OpenPhaseResult[]; explain: string[] }
@@ -75,6 +79,7 @@ async function connectMembers(url: string, userIds: string[], ackTimeoutMs: numb
 /** Opens `picks[k]` at start + k/rate from a 1 ms tick that sends everything due; resolves when every ack is in or timed out. */
 async function runPhase(phase: OpenPhaseConfig, picks: Pick[], open: Opener, config: { maxLagMs: number; ackTimeoutMs: number }): Promise<OpenPhaseResult> {
   const histogram = new Histogram();
+  const fromEmit = new Histogram();
   const failures = new Map<string, number>();
   let acked = 0;
   let sent = 0;
@@ -91,7 +96,11 @@ async function runPhase(phase: OpenPhaseConfig, picks: Pick[], open: Opener, con
         open(picks[sent % picks.length]!, (error) => {
           acked++;
           if (error) failures.set(error, (failures.get(error) ?? 0) + 1);
-          else histogram.record(performance.now() - at);
+          else {
+            const answeredAt = performance.now();
+            histogram.record(answeredAt - at);
+            fromEmit.record(answeredAt - now);
+          }
         });
       }
       if (sent < phase.opens) setTimeout(tick, 1);
@@ -107,7 +116,7 @@ async function runPhase(phase: OpenPhaseConfig, picks: Pick[], open: Opener, con
   if (acked < phase.opens) invalid.push(`${phase.opens - acked} of ${phase.opens} opens never answered`);
   for (const [error, count] of failures) invalid.push(`${count} opens failed: ${error}`);
   const failed = phase.opens - histogram.count;
-  return { ...phase, chats: Math.min(picks.length, phase.opens), maxLagMs, failed, latency: histogram.summary(), invalid };
+  return { ...phase, chats: Math.min(picks.length, phase.opens), maxLagMs, failed, latency: histogram.summary(), fromEmit: fromEmit.summary(), invalid };
 }
 
 type PlanNode = { 'Node Type': string; 'Index Name'?: string; Plans?: PlanNode[] };
@@ -166,7 +175,7 @@ async function measureOpens(config: Extract<OpenChatConfig, { job: 'open' }>): P
     // Every open of a phase is answered before the next starts (no backlog carries over), but a chat whose first open
     // failed may not be cached: its re-open would not be a hit.
     if (phases.some((done) => done.failed)) {
-      phases.push({ ...phase, chats: 0, maxLagMs: 0, failed: 0, latency: new Histogram().summary(), invalid: ['not run: opens of an earlier phase failed'] });
+      phases.push({ ...phase, chats: 0, maxLagMs: 0, failed: 0, latency: new Histogram().summary(), fromEmit: new Histogram().summary(), invalid: ['not run: opens of an earlier phase failed'] });
       continue;
     }
     // A miss phase opens chats never opened before; a hit phase re-opens the ones the miss phases filled.
