@@ -65,9 +65,9 @@ async function openGroup(config: FanoutConfig, phaseNo: number, members: number,
 }
 
 /**
- * Resolves once no event but message:new has reached any member for QUIET_MS (bounded), with the time that took. On P1,
- * each member's connect announces them online to every other member (999 frames each in a 1,000-member group), still
- * being written after the last connect: measured on top of that backlog, the figures would be the join storm's.
+ * Resolves once no event but message:new has reached any member for QUIET_MS (bounded), with the time that took: what
+ * the connects set off (presence announcements: until 14e041a, to every other member of a group, ~1M frames for 1,000
+ * members) must not be charged to the first messages.
  */
 async function quiet(sockets: Socket[]): Promise<number> {
   const began = performance.now();

@@ -32,7 +32,7 @@ async function measure(target: Target, phases: FanoutPhase[], cpuProfDir?: strin
 }
 
 export async function scenarioFanout(options: BenchOptions): Promise<Section> {
-  const seconds = Number(options.option('--fanout-seconds') ?? (options.quick ? 3 : 30));
+  const seconds = Number(options.option('--fanout-seconds') ?? (options.quick ? 2 : 30));
   const phases: FanoutPhase[] = options.quick
     ? [{ members: 100, rate: 10, seconds, warmupSeconds: 0.5 }]
     : [
@@ -63,7 +63,7 @@ export async function scenarioFanout(options: BenchOptions): Promise<Section> {
     }
   }
   for (const phase of results.parley ?? []) {
-    notes.push(`P1, ${phase.members} members: measured after the members' connects had gone quiet, ${fmt(phase.settleMs / 1000)} s after the last one (presence announcements to every other member).`);
+    notes.push(`P1, ${phase.members} members: sending began once the members' connects had gone quiet (no event for 0.5 s), ${fmt(phase.settleMs / 1000)} s after the last one.`);
   }
   const p1Group100 = results.parley?.find((phase) => phase.members === 100);
   if (p1Group100) {

@@ -22,7 +22,7 @@ const KB = 1024;
 const MB = 1024 * 1024;
 // A server still working off connects or disconnects (presence writes "last seen" per user) holds their promises and
 // queries: read until the heap stops moving (two readings this far apart within 1 %), at most SETTLE_MAX_MS.
-const SETTLE_STEP_MS = 500;
+const SETTLE_STEP_MS = 300;
 const SETTLE_MAX_MS = 20_000;
 
 /** The next IPC message from `child` that `accept` takes, bounded in time. */
@@ -109,7 +109,7 @@ const perSocket = (result: IdleResult, key: keyof Memory) =>
 export async function scenarioIdle(options: BenchOptions): Promise<Section> {
   const sockets = Number(options.option('--idle-sockets') ?? (options.quick ? 1000 : 10_000));
   // Full: past the first heartbeat (Socket.IO pings every 25 s), so held means held, not just opened.
-  const holdMs = options.quick ? 1000 : 30_000;
+  const holdMs = options.quick ? 500 : 30_000;
   const results: IdleResult[] = [];
   for (const target of ['socketio', 'parley'] as Target[]) {
     log(`(a) ${NAMES[target]}: ${sockets} idle sockets held ${holdMs / 1000} s`);
