@@ -32,7 +32,7 @@ async function measure(target: Target, phases: FanoutPhase[], cpuProfDir?: strin
 }
 
 export async function scenarioFanout(options: BenchOptions): Promise<Section> {
-  const seconds = Number(options.option('--fanout-seconds') ?? (options.quick ? 2 : 30));
+  const seconds = Number(options.option('--fanout-seconds') ?? (options.quick ? 1 : 30));
   const phases: FanoutPhase[] = options.quick
     ? [{ members: 100, rate: 10, seconds, warmupSeconds: 0.5 }]
     : [

@@ -26,7 +26,7 @@ function planOf(options: BenchOptions): Plan {
   const rate = Number(options.option('--open-rate') ?? 100);
   // Misses stay below the memory cache's 10,000 chats (with the warm-up's), so every hit is a hit.
   const plan: Plan = options.quick
-    ? { dataset: QUICK_DATASET, rate, warmupChats: 30, misses: 120, hits: 240, caches: ['memory'] }
+    ? { dataset: QUICK_DATASET, rate, warmupChats: 30, misses: 60, hits: 120, caches: ['memory'] }
     : { dataset: DEFAULT_DATASET, rate, warmupChats: 200, misses: 3000, hits: 3000, caches: ['memory', 'redis'] };
   const caches = (options.option('--open-caches')?.split(',') as Cache[] | undefined) ?? plan.caches;
   // Without a Redis the Redis cache is skipped, with a note (bench/processes.ts provideServices).
