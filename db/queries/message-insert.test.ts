@@ -82,4 +82,27 @@ describe('insertMessage in a shared batch', () => {
     expect(retry).toMatchObject({ created: false, message: { id: original.message.id, seq: 1 } });
     expect(next).toMatchObject({ created: true, message: { seq: 2 } });
   });
+
+  it('stores hostile text exactly as written: quotes, backslashes, dollar quotes and SQL are only text', async () => {
+    const { a, chatId } = await makeChat();
+    const bodies = [`it's "quoted" \\ and \\' too`, "'); drop table messages; --", 'E\'\\x41\' $$ $tag$ \\n \\u0041 ::jsonb', '{"ord": 9, "chat_id": null}', '💬 naïve \t tab'];
+
+    const stored = await Promise.all(bodies.map((body) => insertMessage({ chatId, senderId: a.id, clientId: randomUUID(), body })));
+
+    expect(stored.map((result) => result.message.body)).toEqual(bodies);
+    expect((await listRecentMessages({ chatId, limit: 25 })).map((m) => m.body)).toEqual(bodies);
+  });
+
+  it('keeps a chat in one batch at a time: sends queued while its batch is written are numbered after it', async () => {
+    const [x, y] = await Promise.all([makeChat(), makeChat()]);
+    const send = (chat: typeof x, body: string) => insertMessage({ chatId: chat.chatId, senderId: chat.a.id, clientId: randomUUID(), body });
+
+    const first = send(x, 'x1');
+    // The next turn of the event loop: x1's batch has started; x2 waits for it while y1 goes in a second batch at once.
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [send(x, 'x2'), send(y, 'y1'), send(x, 'x3')];
+    const results = await Promise.all([first, ...later]);
+
+    expect(results.map((r) => [r.message.body, r.message.seq])).toEqual([['x1', 1], ['x2', 2], ['y1', 1], ['x3', 3]]);
+  });
 });

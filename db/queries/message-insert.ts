@@ -27,8 +27,15 @@ type Pending = { input: InsertInput; resolve: (stored: Stored | null) => void; r
 
 /** Bounds one statement's size; a longer queue simply takes several batches. */
 const MAX_BATCH = 256;
-const queue: Pending[] = [];
-let writing = false;
+/**
+ * Batches written at once (on separate connections): while one waits for its commit's fsync, the next is already
+ * running. Each chat is in at most one of them, so a chat's messages are still numbered in the order they queued.
+ */
+const MAX_IN_FLIGHT = 2;
+let queue: Pending[] = [];
+let inFlight = 0;
+let scheduled = false;
+const chatsInFlight = new Set<string>();
 
 /**
  * Stores a message once per (chat, sender, clientId) with the chat's next number, without gaps, numbers following
@@ -39,11 +46,7 @@ let writing = false;
 export async function insertMessage(input: InsertInput): Promise<InsertResult> {
   const stored = await new Promise<Stored | null>((resolve, reject) => {
     queue.push({ input, resolve, reject });
-    // setImmediate, not now: every frame read in this turn of the event loop joins the batch.
-    if (!writing) {
-      writing = true;
-      setImmediate(() => void writeQueued());
-    }
+    schedule();
   });
   if (stored) return { message: toMessageDTO(stored.row, { replyTo: input.replyTo ? toReplyPreview(input.replyTo) : null }), created: true, chatKind: stored.chatKind };
   // Not written: stored before under this clientId (a retry), or the sender is not a current member.
@@ -54,18 +57,47 @@ export async function insertMessage(input: InsertInput): Promise<InsertResult> {
 
 const keyOf = (input: Pick<InsertInput, 'chatId' | 'senderId' | 'clientId'>) => `${input.chatId}/${input.senderId}/${input.clientId}`;
 
-async function writeQueued(): Promise<void> {
-  while (queue.length > 0) {
-    const batch = queue.splice(0, MAX_BATCH);
-    try {
-      settle(batch, await writeBatch(batch.map((pending) => pending.input)));
-    } catch (error) {
-      // A statement error (a deadlock, a constraint) must not fail the others: write each alone. An outage fails all.
-      if (batch.length === 1 || !(error instanceof postgres.PostgresError)) batch.forEach((pending) => pending.reject(error));
-      else for (const pending of batch) await writeBatch([pending.input]).then((stored) => settle([pending], stored), pending.reject);
-    }
+/** setImmediate, not now: every frame read in this turn of the event loop joins the batch. */
+function schedule() {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(startBatches);
+}
+
+function startBatches() {
+  scheduled = false;
+  while (inFlight < MAX_IN_FLIGHT && queue.length > 0) {
+    const batch = takeBatch();
+    // Everything queued belongs to chats in flight: their batches' ends schedule the next.
+    if (batch.length === 0) return;
+    const chatIds = new Set(batch.map((pending) => pending.input.chatId));
+    inFlight++;
+    chatIds.forEach((chatId) => chatsInFlight.add(chatId));
+    void write(batch).finally(() => {
+      inFlight--;
+      chatIds.forEach((chatId) => chatsInFlight.delete(chatId));
+      if (queue.length > 0) schedule();
+    });
   }
-  writing = false;
+}
+
+/** The oldest queued sends of chats not in flight, up to MAX_BATCH; the rest stay queued in order. */
+function takeBatch(): Pending[] {
+  const batch: Pending[] = [];
+  const rest: Pending[] = [];
+  for (const pending of queue) (batch.length < MAX_BATCH && !chatsInFlight.has(pending.input.chatId) ? batch : rest).push(pending);
+  queue = rest;
+  return batch;
+}
+
+async function write(batch: Pending[]): Promise<void> {
+  try {
+    settle(batch, await writeBatch(batch.map((pending) => pending.input)));
+  } catch (error) {
+    // A statement error (a deadlock, a constraint) must not fail the others: write each alone. An outage fails all.
+    if (batch.length === 1 || !(error instanceof postgres.PostgresError)) batch.forEach((pending) => pending.reject(error));
+    else for (const pending of batch) await writeBatch([pending.input]).then((stored) => settle([pending], stored), pending.reject);
+  }
 }
 
 /** Each stored row answers the first send with its key; a second copy in the same batch is a retry. */
