@@ -49,6 +49,19 @@ export function getDb(): Database {
   return handle().db;
 }
 
+/**
+ * A query built once per pool: the hottest reads (drizzle's `.prepare()` with `sql.placeholder`s) skip rebuilding their
+ * SQL on every call. Kept per pool, so a pool closed and opened again (tests) builds them anew.
+ */
+const builtByDb = new WeakMap<Database, Map<string, unknown>>();
+export function prebuilt<T>(name: string, build: (db: Database) => T): T {
+  const db = getDb();
+  let built = builtByDb.get(db);
+  if (!built) builtByDb.set(db, (built = new Map()));
+  if (!built.has(name)) built.set(name, build(db));
+  return built.get(name) as T;
+}
+
 export function getSql(): postgres.Sql {
   return handle().sql;
 }

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, isNull, ne, sql, type SQL, type SQLWrapper
 import { alias } from 'drizzle-orm/pg-core';
 import type { ChatKind, ChatSummaryDTO, MemberRole, MessageDTO } from '@/lib/realtime/events';
 import { idsNamedBy } from '@/lib/realtime/messages';
-import { getDb } from '../index';
+import { getDb, prebuilt } from '../index';
 import { chatMembers, chats, messages, users } from '../schema';
 import { hydrateMessages, messageColumns } from './messages';
 import { toUserDTO } from './users';
@@ -55,19 +55,24 @@ export type Membership = {
  * Null when the chat does not exist or the user never belonged: callers answer both the same way.
  */
 export async function getReadableMembership(input: { chatId: string; userId: string }): Promise<Membership | null> {
-  const [row] = await getDb()
-    .select({
-      kind: chats.kind,
-      lastSeq: chats.lastSeq,
-      revision: chats.revision,
-      role: chatMembers.role,
-      visibleAfterSeq: chatMembers.visibleAfterSeq,
-      leftAtSeq: chatMembers.leftAtSeq,
-    })
-    .from(chatMembers)
-    .innerJoin(chats, eq(chats.id, chatMembers.chatId))
-    .where(and(eq(chatMembers.chatId, input.chatId), eq(chatMembers.userId, input.userId)))
-    .limit(1);
+  // Asked by every chat open, sync, change and reply: built once.
+  const query = prebuilt('readable_membership', (db) =>
+    db
+      .select({
+        kind: chats.kind,
+        lastSeq: chats.lastSeq,
+        revision: chats.revision,
+        role: chatMembers.role,
+        visibleAfterSeq: chatMembers.visibleAfterSeq,
+        leftAtSeq: chatMembers.leftAtSeq,
+      })
+      .from(chatMembers)
+      .innerJoin(chats, eq(chats.id, chatMembers.chatId))
+      .where(and(eq(chatMembers.chatId, sql.placeholder('chatId')), eq(chatMembers.userId, sql.placeholder('userId'))))
+      .limit(1)
+      .prepare('readable_membership'),
+  );
+  const [row] = await query.execute(input);
   if (!row) return null;
   return {
     kind: row.kind,
