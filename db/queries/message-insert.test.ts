@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDb, getSql } from '@/db';
 import { AppError } from '@/lib/errors';
-import { removeFromGroup, createGroupChat } from '@/lib/groups';
+import { addToGroup, createGroupChat, removeFromGroup } from '@/lib/groups';
 import { makeChat, makeUser } from '@/lib/testing/harness';
 import { insertMessage } from './message-insert';
 import { listRecentMessages } from './messages';
@@ -104,5 +104,20 @@ describe('insertMessage in a shared batch', () => {
     const results = await Promise.all([first, ...later]);
 
     expect(results.map((r) => [r.message.body, r.message.seq])).toEqual([['x1', 1], ['x2', 2], ['y1', 1], ['x3', 3]]);
+  });
+
+  it('answers a retry only inside the sender\'s window: replayed after being removed and added back, it is not_found', async () => {
+    const [admin, bo, cy] = await Promise.all([makeUser(), makeUser(), makeUser()]);
+    const group = await createGroupChat({ creatorId: admin.id, title: 'Replay', memberIds: [bo.id, cy.id] });
+    if (!group.ok) throw new Error(group.error);
+    const send = { chatId: group.data.chatId, senderId: cy.id, clientId: randomUUID(), body: 'before I was removed' };
+    await insertMessage(send);
+    await removeFromGroup({ chatId: group.data.chatId, actorId: admin.id, userId: cy.id });
+
+    // Still inside the window a removed member keeps (up to the removal): the retry is answered.
+    expect(await insertMessage(send)).toMatchObject({ created: false, message: { body: 'before I was removed' } });
+    // Added back, they read from the new "added" line on: the old send is outside, as if it did not exist.
+    await addToGroup({ chatId: group.data.chatId, actorId: admin.id, userIds: [cy.id] });
+    await expect(insertMessage(send)).rejects.toMatchObject({ code: 'not_found' });
   });
 });

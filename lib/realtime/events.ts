@@ -93,11 +93,15 @@ export type ChatSummaryDTO = {
 /** Counts what a person sees as characters (code points), the same on client and server. */
 export const characterCount = (text: string) => Array.from(text).length;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export const messageBodySchema = z
   .string()
   .refine((body) => body.trim().length > 0, { message: 'empty' })
   // Postgres text cannot hold NUL; refuse it here instead of failing the insert.
   .refine((body) => !body.includes('\u0000'), { message: 'nul' })
+  // Half of a surrogate pair is no character: Postgres' jsonb (a send's way in) and UTF-8 cannot hold it.
+  .refine((body) => !LONE_SURROGATE.test(body), { message: 'malformed' })
   .refine((body) => characterCount(body) <= MESSAGE_MAX_LENGTH, { message: 'too_long' });
 
 export const chatJoinSchema = z.object({ chatId: z.uuid() });

@@ -10,7 +10,7 @@ const globalForPresence = globalThis as unknown as { parleyPresence?: PresenceSt
 const LAST_SEEN_REFRESH_MS = 60_000;
 
 /**
- * Tells everyone who shares a chat with the user, each with what their privacy settings allow them to see.
+ * Tells everyone who shares a 1:1 chat with the user, each with what their privacy settings allow them to see.
  * `at` is when the store decided (online or offline), not when the announcement got out: a connect and a
  * disconnect racing through their database writes must not let the earlier decision look like the later one.
  */

@@ -101,6 +101,25 @@ describe('message:send', () => {
     expect(await sendMessage(socket, { chatId, body: 'a\u0000b' })).toEqual({ ok: false, error: 'invalid_input' });
   });
 
+  it('answers invalid_input for half of a surrogate pair, and takes a whole one', async () => {
+    const { a, chatId } = await makeChat();
+    const socket = await server.connect(a);
+    expect(await sendMessage(socket, { chatId, body: 'broken \uD83D end' })).toEqual({ ok: false, error: 'invalid_input' });
+    expect(await sendMessage(socket, { chatId, body: 'broken \uDE00' })).toEqual({ ok: false, error: 'invalid_input' });
+    expect(await sendMessage(socket, { chatId, body: 'whole \uD83D\uDE00' })).toMatchObject({ ok: true, data: { seq: 1, body: 'whole 😀' } });
+  });
+
+  it('stores and broadcasts a send whose ids are written in upper case', async () => {
+    const { a, b, chatId } = await makeChat();
+    const [sender, recipient] = await Promise.all([server.connect(a), server.connect(b)]);
+    const heard = nextEvent(recipient, 'message:new', (m) => m.chatId === chatId);
+
+    const ack = await emitRaw(sender, 'message:send', { chatId: chatId.toUpperCase(), clientId: randomUUID().toUpperCase(), body: 'LOUD IDS' });
+
+    expect(ack).toMatchObject({ ok: true, data: { chatId, seq: 1, body: 'LOUD IDS' } });
+    expect(await heard).toMatchObject({ chatId, seq: 1 });
+  });
+
   it('counts characters, not UTF-16 units: 4,000 emoji are accepted, 4,001 are too_long', async () => {
     const { a, chatId } = await makeChat();
     const socket = await server.connect(a);
