@@ -10,15 +10,11 @@ import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { getSql } from '@/db';
 import { directChatKey } from '@/db/queries/chats';
 import { cookieHeader, mintSessionToken } from '@/lib/testing/harness';
+import { inBatches } from './batches';
 
 export type BulkUser = { id: string; sessionVersion: number; displayName: string };
 
 /** Runs `make` for 0..count-1, `size` at a time: bounded concurrency towards the server and Postgres. */
-export async function inBatches<T>(count: number, size: number, make: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = [];
-  for (let from = 0; from < count; from += size) out.push(...(await Promise.all(Array.from({ length: Math.min(size, count - from) }, (_, k) => make(from + k)))));
-  return out;
-}
 
 /** `count` users named `<prefix>_<n>`, in one statement. */
 export async function createUsers(prefix: string, count: number): Promise<BulkUser[]> {

@@ -10,8 +10,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
-import { CLIENT_OPTIONS, connectParley, createUsers, inBatches, mintCookies, opened } from './bulk-users';
+import { CLIENT_OPTIONS, connectParley, createUsers, mintCookies, opened } from './bulk-users';
 import { Histogram, type Summary } from './histogram';
+import { inBatches, wait } from './batches';
 
 export type FanoutPhase = { members: number; rate: number; seconds: number; warmupSeconds: number };
 export type FanoutConfig = { target: 'socketio' | 'parley'; url: string; phases: FanoutPhase[]; maxLagMs: number; drainMs: number };
@@ -32,7 +33,6 @@ const CONNECT_CONCURRENCY = 50;
 const QUIET_MS = 500;
 const QUIET_MAX_MS = 60_000;
 const PADDING = ' the quick brown fox jumps over the lazy dog';
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Connects the group's sockets; `onMessage(member, index)` hears every message:new with the index it carries. */
 async function openGroup(config: FanoutConfig, phaseNo: number, members: number, onMessage: (member: number, index: number) => void): Promise<Group> {
@@ -139,6 +139,10 @@ async function runPhase(config: FanoutConfig, phaseNo: number, phase: FanoutPhas
   if (missing) invalid.push(`${missing} of ${expected} receipts missing ${config.drainMs} ms after the last send (${receipts.filter((n) => n < members - 1).length} messages incomplete)`);
   if (maxLagMs > config.maxLagMs) invalid.push(`generator ${maxLagMs.toFixed(0)} ms behind schedule (bound ${config.maxLagMs} ms)`);
   if (ackFailures) invalid.push(`${ackFailures} sends refused or unacked`);
+  const unanswered = total - acks.count - ackFailures;
+  if (unanswered > 0) invalid.push(`${unanswered} sends not acked within ${config.drainMs} ms of the last send`);
+  // What the connects set off was still arriving: it would be charged to the first messages.
+  if (settleMs >= QUIET_MAX_MS) invalid.push(`the members' connects never went quiet within ${QUIET_MAX_MS} ms`);
   if (duplicates) invalid.push(`${duplicates} duplicate receipts`);
   if (unknown) invalid.push(`${unknown} messages not sent by this phase`);
   if (group.countStored) {

@@ -11,7 +11,8 @@
  * Protocol: parent → IdleConfig; child → 'warm'; parent → 'hold'; child → IdleHeld; parent → 'close'; child → 'closed'.
  */
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
-import { CLIENT_OPTIONS, connectParley, createUsers, inBatches, mintCookies, opened, pairIntoDirectChats } from './bulk-users';
+import { CLIENT_OPTIONS, connectParley, createUsers, mintCookies, opened, pairIntoDirectChats } from './bulk-users';
+import { inBatches, wait } from './batches';
 
 export type IdleConfig = { target: 'socketio' | 'parley'; url: string; sockets: number; holdMs: number };
 export type IdleHeld =
@@ -20,7 +21,6 @@ export type IdleHeld =
 
 const CONNECT_CONCURRENCY = 100;
 const WARM_UP = 50;
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Opens socket `i` of WARM_UP + config.sockets (users and chats made up front for all). */
 async function opener(config: IdleConfig): Promise<(i: number) => Socket> {

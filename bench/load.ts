@@ -10,6 +10,7 @@
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { Histogram, type Summary } from './histogram';
+import { inBatches, wait } from './batches';
 
 export type Target = 'ws' | 'socketio' | 'parley';
 export type LoadConfig = {
@@ -27,14 +28,7 @@ export type LoadResult = { ok: true; phases: PhaseResult[] } | { ok: false; erro
 
 type Pair = { send: (to: number, index: number, onAck: (ok: boolean) => void) => void; close: () => void };
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const PADDING = ' the quick brown fox jumps over the lazy dog';
-
-async function inBatches<T>(count: number, size: number, make: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = [];
-  for (let from = 0; from < count; from += size) out.push(...(await Promise.all(Array.from({ length: Math.min(size, count - from) }, (_, k) => make(from + k)))));
-  return out;
-}
 
 function opened<S extends Socket | WebSocket>(socket: S): Promise<S> {
   return new Promise((resolve, reject) => {
@@ -142,10 +136,14 @@ async function run(config: LoadConfig): Promise<PhaseResult[]> {
     const got = received - receivedBefore;
     if (got < count) invalid.push(`${count - got} of ${count} not received within ${config.drainMs} ms of the last send`);
     if (maxLagMs > config.maxLagMs) invalid.push(`generator ${maxLagMs.toFixed(0)} ms behind schedule (bound ${config.maxLagMs} ms)`);
+    if (config.target !== 'ws') {
+      // Acks come after commit; give the last ones the drain time too. B0 has no acks.
+      while (acks.count + ackFailures < count && performance.now() < drainUntil) await wait(10);
+      const unanswered = count - acks.count - ackFailures;
+      if (unanswered > 0) invalid.push(`${unanswered} sends not acked within ${config.drainMs} ms of the last send`);
+    }
     if (ackFailures) invalid.push(`${ackFailures} sends refused or unacked`);
     if (countStored) {
-      // Acks come after commit; give the last ones the drain time too.
-      while (acks.count + ackFailures < count && performance.now() < drainUntil) await wait(10);
       const stored = await countStored();
       if (stored !== first + count) invalid.push(`Postgres holds ${stored} messages, expected ${first + count}`);
     }

@@ -15,6 +15,7 @@ import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { Histogram, type Summary } from './histogram';
 import { RECENT_MESSAGES as RECENT } from '@/lib/realtime/events';
 import { analyzeDataset, createDataset, type DatasetOptions } from './search-dataset';
+import { inBatches, wait } from './batches';
 
 export type OpenPhaseConfig = { name: 'miss' | 'hit'; rate: number; opens: number };
 export type OpenChatConfig =
@@ -31,16 +32,8 @@ export type OpenChatResult =
   | { ok: true; job: 'open'; eligibleChats: number; sockets: number; phases: OpenPhaseResult[]; explain: string[] }
   | { ok: false; error: string };
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 type Pick = { chatId: string; userId: string; lastSeq: number };
 type Opener = (pick: Pick, onAck: (error: string | null) => void) => void;
-
-async function inBatches<T>(count: number, size: number, make: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = [];
-  for (let from = 0; from < count; from += size) out.push(...(await Promise.all(Array.from({ length: Math.min(size, count - from) }, (_, k) => make(from + k)))));
-  return out;
-}
 
 /**
  * Chats whose newest RECENT messages a current member reads, each with the member who belongs to the most such

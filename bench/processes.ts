@@ -30,7 +30,8 @@ export async function provideServices(): Promise<void> {
     return;
   }
   const { startEmbeddedPostgres } = await import('@/db/embedded');
-  // A fixed port (the app's is 54329): a second run finds this one's Postgres there and shares it.
+  // A fixed port (the app's is 54329): a second run started meanwhile finds this one's Postgres there instead of failing
+  // on its data directory (and loses it when this run ends: run them one at a time).
   const embedded = await startEmbeddedPostgres('.data/bench', 54330);
   // Cleanups run last-in first-out: this one, pushed first, stops Postgres after every database is dropped.
   cleanups.unshift(embedded.stop);
@@ -100,6 +101,18 @@ export async function provisionDatabase(): Promise<string> {
   return url.toString();
 }
 
+/** Removes the keys under a Parley instance's Redis prefix. */
+async function dropRedisKeys(prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) if (keys.length) await redis.unlink(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** The env of a Parley instance (and of a generator that seeds its database) for one database, with or without Redis. */
 export function parleyEnv(databaseUrl: string, redis: { url: string; prefix: string } | null, authSecret: string): Record<string, string> {
   return {
@@ -123,6 +136,8 @@ export function parleyEnv(databaseUrl: string, redis: { url: string; prefix: str
  */
 export async function startParley(options: { redis: boolean; instances?: number; cpuProfDir?: string; databaseUrl?: string }): Promise<{ env: Record<string, string>; ports: number[] }> {
   const redis = options.redis ? { url: REDIS_URL, prefix: `parley-bench-${process.pid}-${crypto.randomBytes(3).toString('hex')}:` } : null;
+  // Its cached lists and presence go with the run, also on Ctrl-C.
+  if (redis) cleanups.push(() => dropRedisKeys(redis.prefix));
   const env = parleyEnv(options.databaseUrl ?? (await provisionDatabase()), redis, crypto.randomBytes(32).toString('base64url'));
   const execArgv = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
   const ports: number[] = [];

@@ -10,13 +10,12 @@
  */
 import type { PhaseResult, Target } from './load';
 import { log, stopTargets } from './processes';
-import { MAX_LAG_MS, runLoad, startTarget, type Started } from './scenario-chats';
+import { MAX_LAG_MS, runLoad, startTarget, type Started, TARGET_NAMES } from './scenario-chats';
 import { fmt, type BenchOptions, type Section } from './table';
 
 const BOUND_P99_MS = 100;
 const TARGET_RATIO = 0.5;
 const TARGET_PERSISTED_RATE = 2000;
-const NAMES: Partial<Record<Target, string>> = { ws: 'B0 ws', socketio: 'B1 socket.io', parley: 'P1 Parley' };
 
 type Plan = { pairs: number; ramp: number[]; seconds: number; warmupSeconds: number; bisections: number; lagRetries: number; drainMs: number };
 /** `fresh`: on a fresh start of the target; `retried`: only the generator lagged, so the rate was tried again. */
@@ -62,7 +61,7 @@ async function refine(target: Target, plan: Plan, ramp: Step[], cpuProfDir?: str
   let retries = plan.lagRetries;
   const last = steps.at(-1);
   if (last && onlyLagged(last.phase) && retries-- > 0) {
-    log(`(f) ${NAMES[target]}: ${last.rate} msg/s failed only by the generator's lag; the ramp goes on from it on a fresh start`);
+    log(`(f) ${TARGET_NAMES[target]}: ${last.rate} msg/s failed only by the generator's lag; the ramp goes on from it on a fresh start`);
     last.retried = true;
     steps.push(...(await climbFresh(target, plan, plan.ramp.filter((rate) => rate >= last.rate), cpuProfDir)));
   }
@@ -71,7 +70,7 @@ async function refine(target: Target, plan: Plan, ramp: Step[], cpuProfDir?: str
   for (let i = 0; i < plan.bisections && passed !== null && failed !== null && failed / passed > 1.1; i++) {
     const rate = Math.round(Math.sqrt(passed * failed) / 50) * 50;
     if (rate <= passed || rate >= failed) break;
-    log(`(f) ${NAMES[target]}: between ${passed} and ${failed} msg/s, trying ${rate} on a fresh start`);
+    log(`(f) ${TARGET_NAMES[target]}: between ${passed} and ${failed} msg/s, trying ${rate} on a fresh start`);
     let [step] = await climbFresh(target, plan, [rate], cpuProfDir);
     if (onlyLagged(step!.phase) && retries-- > 0) {
       steps.push({ ...step!, retried: true });
@@ -104,7 +103,7 @@ export async function scenarioCeiling(options: BenchOptions): Promise<Section> {
   const ramps: Step[][] = [];
   try {
     for (const [i, target] of targets.entries()) {
-      log(`(f) ${NAMES[target]}: ${plan.pairs} pairs, ${plan.seconds} s steps up ${plan.ramp.join(', ')} msg/s until p99 ≥ ${BOUND_P99_MS} ms or a loss`);
+      log(`(f) ${TARGET_NAMES[target]}: ${plan.pairs} pairs, ${plan.seconds} s steps up ${plan.ramp.join(', ')} msg/s until p99 ≥ ${BOUND_P99_MS} ms or a loss`);
       ramps.push(rampSteps(await climb(started[i]!, plan, plan.ramp), false));
     }
   } finally {
@@ -120,7 +119,7 @@ export async function scenarioCeiling(options: BenchOptions): Promise<Section> {
     const firstFail = failure(ceiling);
     const p1 = ceilings.parley?.passed;
     rows.push([
-      NAMES[target]!, describe(ceiling, plan),
+      TARGET_NAMES[target]!, describe(ceiling, plan),
       atCeiling ? fmt(atCeiling.latency.p50) : '-', atCeiling ? fmt(atCeiling.latency.p99) : '-', atCeiling?.ack ? fmt(atCeiling.ack.p99) : '-', atCeiling ? fmt(atCeiling.maxLagMs) : '-',
       target !== 'parley' && p1 && ceiling.passed ? `${(p1 / ceiling.passed).toFixed(2)}×` : '',
       ceiling.failed === null ? '-' : String(ceiling.failed), ceiling.steps.map((step) => `${step.rate}${step.passed ? '✓' : step.retried ? '⟳' : '✗'}`).join(' '),
@@ -161,7 +160,7 @@ function targetNotes(ceilings: Partial<Record<Target, Ceiling>>, plan: Plan): st
     const firstFail = failure(ceiling);
     // The target and the generator share 2 cores: a generator that fell behind may have been starved by the target
     // or may itself be the limit, and then the ceiling is the pair's, not the target's alone.
-    if (firstFail && lagged(firstFail)) notes.push(`${NAMES[target]} failed at ${ceiling.failed}/s with the generator behind schedule: this ceiling may be the generator's, not ${NAMES[target]}'s alone`);
+    if (firstFail && lagged(firstFail)) notes.push(`${TARGET_NAMES[target]} failed at ${ceiling.failed}/s with the generator behind schedule: this ceiling may be the generator's, not ${TARGET_NAMES[target]}'s alone`);
   }
   if (plan.bisections === 0) notes.push(`--quick: ${plan.ramp.length} steps per target, no bisection; a ceiling is only known to lie between its last ✓ and first ✗`);
   return notes;

@@ -11,7 +11,7 @@ import { fmt, ratio, type BenchOptions, type Section } from './table';
 export type ChatsOptions = { pairs: number; rates: number[]; seconds: number; warmupSeconds: number; targets: Target[]; cpuProfDir?: string };
 
 export const MAX_LAG_MS = 100;
-const DRAIN_MS = 5000;
+export const DRAIN_MS = 5000;
 export const TARGET_NAMES: Record<Target, string> = { ws: 'B0 ws', socketio: 'B1 socket.io', parley: 'P1 Parley' };
 
 /** A running target: where the generator's senders and recipients connect, and the env its generator needs. */

@@ -7,12 +7,10 @@
 import type { FanoutConfig, FanoutPhase, FanoutPhaseResult, FanoutResult } from './fanout-load';
 import { log, portOf, runGenerator, start, startParley, stopTargets } from './processes';
 import { fmt, ratio, type BenchOptions, type Section } from './table';
+import { DRAIN_MS, MAX_LAG_MS, TARGET_NAMES } from './scenario-chats';
 
 type Target = FanoutConfig['target'];
 
-const NAMES: Record<Target, string> = { socketio: 'B1 socket.io', parley: 'P1 Parley' };
-const MAX_LAG_MS = 100;
-const DRAIN_MS = 5000;
 const TARGET_LAST_P99_MS = 50;
 
 async function measure(target: Target, phases: FanoutPhase[], cpuProfDir?: string): Promise<FanoutPhaseResult[]> {
@@ -41,7 +39,7 @@ export async function scenarioFanout(options: BenchOptions): Promise<Section> {
       ];
   const results: Partial<Record<Target, FanoutPhaseResult[]>> = {};
   for (const target of ['socketio', 'parley'] as Target[]) {
-    log(`(c) ${NAMES[target]}: ${phases.map((phase) => `${phase.members} members at ${phase.rate} msg/s`).join(', ')}, ${seconds} s each`);
+    log(`(c) ${TARGET_NAMES[target]}: ${phases.map((phase) => `${phase.members} members at ${phase.rate} msg/s`).join(', ')}, ${seconds} s each`);
     results[target] = await measure(target, phases, target === 'parley' ? options.cpuProfDir : undefined);
   }
   const header = ['target', 'members', 'rate/s', 'sent', 'last p50 ms', 'p95', 'p99', 'p99.9', 'max', 'each p50', 'each p99', 'ack p99', 'lag max', 'last p99 ×B1', 'each p50 ×B1'];
@@ -49,7 +47,7 @@ export async function scenarioFanout(options: BenchOptions): Promise<Section> {
   const notes: string[] = [];
   for (const target of ['socketio', 'parley'] as Target[]) {
     for (const [i, phase] of (results[target] ?? []).entries()) {
-      const head = [NAMES[target], String(phase.members), String(phase.rate), String(phase.sent)];
+      const head = [TARGET_NAMES[target], String(phase.members), String(phase.rate), String(phase.sent)];
       if (phase.invalid.length) {
         rows.push([...head, `INVALID: ${phase.invalid.join('; ')}`]);
         continue;

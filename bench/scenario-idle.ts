@@ -10,12 +10,12 @@ import type { ChildProcess } from 'node:child_process';
 import type { IdleConfig, IdleHeld } from './idle-load';
 import { log, parleyEnv, portOf, provisionDatabase, start, stop, stopTargets } from './processes';
 import { fmt, ratio, type BenchOptions, type Section } from './table';
+import { TARGET_NAMES } from './scenario-chats';
 
 type Target = IdleConfig['target'];
 type Memory = NodeJS.MemoryUsage;
 type IdleResult = { target: Target; sockets: number; held: IdleHeld; before: Memory; during: Memory; after: Memory };
 
-const NAMES: Record<Target, string> = { socketio: 'B1 socket.io', parley: 'P1 Parley' };
 const TARGET_HEAP_KB = 20;
 const REPLY_MS = 30_000;
 const KB = 1024;
@@ -81,11 +81,15 @@ async function startTarget(target: Target): Promise<{ child: ChildProcess; url: 
 async function measure(target: Target, sockets: number, holdMs: number): Promise<IdleResult> {
   const { child, url, env } = await startTarget(target);
   const generator = start('bench/idle-load.ts', [], env);
-  // Every step answers with a string except the report of the held sockets (an object).
-  const step = <T>(what: string, accept: (message: unknown) => T | undefined, send: unknown) => {
-    const answer = reply(generator, `idle generator ${what}`, accept, 600_000);
+  // Every step answers with a string except the report of the held sockets (an object); a failure, at any step, is
+  // `{ok: false, error}`: the hold step reports it as an invalid result, the others end the run with it at once.
+  const step = async <T>(what: string, accept: (message: unknown) => T | undefined, send: unknown) => {
+    const failure = (message: unknown) => (what !== 'hold' && (message as { ok?: boolean } | null)?.ok === false ? new Error(`idle generator ${what}: ${(message as { error: string }).error}`) : undefined);
+    const answer = reply(generator, `idle generator ${what}`, (message) => failure(message) ?? accept(message), 600_000);
     generator.send(send as object);
-    return answer;
+    const value = await answer;
+    if (value instanceof Error) throw value;
+    return value as T;
   };
   try {
     await step('warm-up', (message) => (message === 'warm' ? true : undefined), { target, url, sockets, holdMs } satisfies IdleConfig);
@@ -112,7 +116,7 @@ export async function scenarioIdle(options: BenchOptions): Promise<Section> {
   const holdMs = options.quick ? 500 : 30_000;
   const results: IdleResult[] = [];
   for (const target of ['socketio', 'parley'] as Target[]) {
-    log(`(a) ${NAMES[target]}: ${sockets} idle sockets held ${holdMs / 1000} s`);
+    log(`(a) ${TARGET_NAMES[target]}: ${sockets} idle sockets held ${holdMs / 1000} s`);
     results.push(await measure(target, sockets, holdMs));
   }
   const header = ['target', 'sockets', 'held', 'connect/s', 'heap before MB', 'heap held MB', 'heap/socket KB', 'RSS/socket KB', 'external/socket KB', 'heap ×B1', 'RSS ×B1', 'heap closed MB'];
@@ -124,13 +128,13 @@ export async function scenarioIdle(options: BenchOptions): Promise<Section> {
     const { held } = result;
     if (!held.ok) {
       invalid = true;
-      rows.push([NAMES[result.target], String(result.sockets), `INVALID: generator failed: ${held.error.split('\n')[0]}`]);
+      rows.push([TARGET_NAMES[result.target], String(result.sockets), `INVALID: generator failed: ${held.error.split('\n')[0]}`]);
       continue;
     }
     const heap = perSocket(result, 'heapUsed')!;
     const rss = perSocket(result, 'rss')!;
     rows.push([
-      NAMES[result.target], String(result.sockets), String(held.connected), fmt(held.connected / (held.connectMs / 1000)),
+      TARGET_NAMES[result.target], String(result.sockets), String(held.connected), fmt(held.connected / (held.connectMs / 1000)),
       fmt(result.before.heapUsed / MB), fmt(result.during.heapUsed / MB), fmt(heap), fmt(rss), fmt(perSocket(result, 'external')!),
       ratio(heap, perSocket(b1!, 'heapUsed')), ratio(rss, perSocket(b1!, 'rss')), fmt(result.after.heapUsed / MB),
     ]);
@@ -140,7 +144,7 @@ export async function scenarioIdle(options: BenchOptions): Promise<Section> {
     ];
     if (problems.length) {
       invalid = true;
-      rows.push([NAMES[result.target], String(result.sockets), `INVALID: ${problems.join('; ')}`]);
+      rows.push([TARGET_NAMES[result.target], String(result.sockets), `INVALID: ${problems.join('; ')}`]);
     }
     if (result.target === 'parley') {
       const allHeld = held.connected === result.sockets && !held.dropped;

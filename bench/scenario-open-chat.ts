@@ -33,18 +33,6 @@ function planOf(options: BenchOptions): Plan {
   return { ...plan, caches: caches.filter((cache) => cache !== 'redis' || REDIS_URL) };
 }
 
-/** Removes a Redis-cached run's keys (cached lists, presence) under its own prefix. */
-async function dropRedisKeys(prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) if (keys.length) await redis.unlink(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function measureCache(cache: Cache, plan: Plan, databaseUrl: string, cpuProfDir?: string): Promise<Extract<OpenChatResult, { job: 'open' }>> {
   // A fresh server: its memory cache is empty, and Redis gets a fresh prefix, so the first open of a chat misses.
   const parley = await startParley({ redis: cache === 'redis', databaseUrl, cpuProfDir });
@@ -65,7 +53,6 @@ async function measureCache(cache: Cache, plan: Plan, databaseUrl: string, cpuPr
     return result;
   } finally {
     await stopTargets();
-    if (parley.env.REDIS_PREFIX) await dropRedisKeys(parley.env.REDIS_PREFIX).catch((error: Error) => log(`(d) Redis keys left behind: ${error.message}`));
   }
 }
 
