@@ -101,7 +101,7 @@ const TARGET_ADDED_P99_MS = 10;
 export async function scenarioCrossInstance(options: BenchOptions): Promise<Section> {
   const pairs = options.quick ? 50 : 1000;
   const rates = options.quick ? [250] : [500];
-  const seconds = options.quick ? 1 : 15;
+  const seconds = options.quick ? 0.5 : 15;
   const phases = [{ rate: 100, seconds: options.quick ? 0.5 : 3, warmup: true }, ...rates.map((rate) => ({ rate, seconds }))];
   // --quick leaves B1 out (scenario (b) has it) to stay within its share of the 60 s.
   const names: CrossName[] = options.quick ? ['B2', 'P1', 'P2'] : ['B1', 'B2', 'P1', 'P2'];

@@ -111,7 +111,7 @@ const perSocket = (result: IdleResult, key: keyof Memory) =>
   result.held.ok && result.held.connected ? (result.during[key] - result.before[key]) / result.held.connected / KB : undefined;
 
 export async function scenarioIdle(options: BenchOptions): Promise<Section> {
-  const sockets = Number(options.option('--idle-sockets') ?? (options.quick ? 200 : 10_000));
+  const sockets = Number(options.option('--idle-sockets') ?? (options.quick ? 100 : 10_000));
   // Full: past the first heartbeat (Socket.IO pings every 25 s), so held means held, not just opened.
   const holdMs = options.quick ? 500 : 30_000;
   const results: IdleResult[] = [];
