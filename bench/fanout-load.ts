@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { CLIENT_OPTIONS, connectParley, createUsers, mintCookies, opened } from './bulk-users';
 import { Histogram, type Summary } from './histogram';
-import { inBatches, wait } from './batches';
+import { inBatches, sendOnSchedule, wait } from './batches';
 
 export type FanoutPhase = { members: number; rate: number; seconds: number; warmupSeconds: number };
 export type FanoutConfig = { target: 'socketio' | 'parley'; url: string; phases: FanoutPhase[]; maxLagMs: number; drainMs: number };
@@ -108,25 +108,10 @@ async function runPhase(config: FanoutConfig, phaseNo: number, phase: FanoutPhas
 
   const acks = new Histogram();
   let ackFailures = 0;
-  let sent = 0;
-  let maxLagMs = 0;
-  const start = performance.now() + 5;
-  const interval = 1000 / rate;
-  // Every tick sends all that the schedule says is due by now, however late the tick runs.
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      const due = Math.min(total, Math.floor((now - start) / interval) + 1);
-      for (; sent < due; sent++) {
-        const at = (scheduled[sent] = start + sent * interval);
-        const sender = (senderOf[sent] = sent % members);
-        maxLagMs = Math.max(maxLagMs, now - at);
-        group.send(sender, sent, (ok) => (ok ? acks.record(performance.now() - at) : ackFailures++));
-      }
-      if (sent < total) setTimeout(tick, 1);
-      else resolve();
-    };
-    setTimeout(tick, 1);
+  const { maxLagMs } = await sendOnSchedule(total, rate, (k, at) => {
+    scheduled[k] = at;
+    const sender = (senderOf[k] = k % members);
+    group.send(sender, k, (ok) => (ok ? acks.record(performance.now() - at) : ackFailures++));
   });
   const expected = total * (members - 1);
   const received = () => receipts.reduce((sum, n) => sum + n, 0);

@@ -10,7 +10,7 @@
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { Histogram, type Summary } from './histogram';
-import { inBatches, wait } from './batches';
+import { inBatches, sendOnSchedule, wait } from './batches';
 
 export type Target = 'ws' | 'socketio' | 'parley';
 export type LoadConfig = {
@@ -110,25 +110,10 @@ async function run(config: LoadConfig): Promise<PhaseResult[]> {
     const acks = new Histogram();
     let ackFailures = 0;
     const receivedBefore = received;
-    let sent = 0;
-    let maxLagMs = 0;
-    const start = performance.now() + 5;
-    const interval = 1000 / phase.rate;
-    // Every tick sends all that the schedule says is due by now, however late the tick runs.
-    await new Promise<void>((resolve) => {
-      const tick = () => {
-        const now = performance.now();
-        const due = Math.min(count, Math.floor((now - start) / interval) + 1);
-        for (; sent < due; sent++) {
-          const index = first + sent;
-          const at = (scheduled[index] = start + sent * interval);
-          maxLagMs = Math.max(maxLagMs, now - at);
-          pairs[sent % pairs.length]!.send(sent % pairs.length, index, (ok) => (ok ? acks.record(performance.now() - at) : ackFailures++));
-        }
-        if (sent < count) setTimeout(tick, 1);
-        else resolve();
-      };
-      setTimeout(tick, 1);
+    const { maxLagMs } = await sendOnSchedule(count, phase.rate, (k, at) => {
+      const index = first + k;
+      scheduled[index] = at;
+      pairs[k % pairs.length]!.send(k % pairs.length, index, (ok) => (ok ? acks.record(performance.now() - at) : ackFailures++));
     });
     const drainUntil = performance.now() + config.drainMs;
     while (received - receivedBefore < count && performance.now() < drainUntil) await wait(10);

@@ -15,7 +15,7 @@ import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { Histogram, type Summary } from './histogram';
 import { RECENT_MESSAGES as RECENT } from '@/lib/realtime/events';
 import { analyzeDataset, createDataset, type DatasetOptions } from './search-dataset';
-import { inBatches, wait } from './batches';
+import { inBatches, sendOnSchedule, wait } from './batches';
 
 export type OpenPhaseConfig = { name: 'miss' | 'hit'; rate: number; opens: number };
 export type OpenChatConfig =
@@ -75,32 +75,17 @@ async function runPhase(phase: OpenPhaseConfig, picks: Pick[], open: Opener, con
   const fromEmit = new Histogram();
   const failures = new Map<string, number>();
   let acked = 0;
-  let sent = 0;
-  let maxLagMs = 0;
-  const start = performance.now() + 5;
-  const interval = 1000 / phase.rate;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      const due = Math.min(phase.opens, Math.floor((now - start) / interval) + 1);
-      for (; sent < due; sent++) {
-        const at = start + sent * interval;
-        maxLagMs = Math.max(maxLagMs, now - at);
-        open(picks[sent % picks.length]!, (error) => {
-          acked++;
-          if (error) failures.set(error, (failures.get(error) ?? 0) + 1);
-          else {
-            const answeredAt = performance.now();
-            histogram.record(answeredAt - at);
-            fromEmit.record(answeredAt - now);
-          }
-        });
+  const { maxLagMs } = await sendOnSchedule(phase.opens, phase.rate, (k, at, now) =>
+    open(picks[k % picks.length]!, (error) => {
+      acked++;
+      if (error) failures.set(error, (failures.get(error) ?? 0) + 1);
+      else {
+        const answeredAt = performance.now();
+        histogram.record(answeredAt - at);
+        fromEmit.record(answeredAt - now);
       }
-      if (sent < phase.opens) setTimeout(tick, 1);
-      else resolve();
-    };
-    setTimeout(tick, 1);
-  });
+    }),
+  );
   // Each emit has its own ack timeout, so every open is answered (or failed) within it.
   const until = performance.now() + config.ackTimeoutMs + 1000;
   while (acked < phase.opens && performance.now() < until) await wait(5);

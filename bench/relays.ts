@@ -9,11 +9,11 @@
  * Listens on 127.0.0.1:0, prints `{"port":N}` (B2: once subscribed), stops on SIGTERM or when the parent goes.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { serveOnLoopback } from './listen';
 
 const kind = process.argv[2];
 const httpServer = createServer();
@@ -53,13 +53,4 @@ if (kind === 'ws') {
   throw new Error(`relays.ts: unknown relay ${kind}; expected ws, socketio or socketio-redis`);
 }
 
-await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-process.stdout.write(`${JSON.stringify({ port: (httpServer.address() as AddressInfo).port })}\n`);
-
-const stop = () => {
-  httpServer.closeAllConnections();
-  httpServer.close();
-  process.exit(0);
-};
-process.on('SIGTERM', stop);
-process.on('disconnect', stop);
+await serveOnLoopback(httpServer);

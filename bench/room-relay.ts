@@ -8,8 +8,8 @@
  * when the parent goes.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
+import { serveOnLoopback } from './listen';
 
 const httpServer = createServer();
 const io = new Server(httpServer, { transports: ['websocket'], perMessageDeflate: false });
@@ -33,13 +33,4 @@ process.on('message', (request: { id: number; op: string }) => {
   process.send?.({ id: request.id, ok: true, value: process.memoryUsage() });
 });
 
-await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-process.stdout.write(`${JSON.stringify({ port: (httpServer.address() as AddressInfo).port })}\n`);
-
-const stop = () => {
-  httpServer.closeAllConnections();
-  httpServer.close();
-  process.exit(0);
-};
-process.on('SIGTERM', stop);
-process.on('disconnect', stop);
+await serveOnLoopback(httpServer);

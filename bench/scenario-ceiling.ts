@@ -162,6 +162,6 @@ function targetNotes(ceilings: Partial<Record<Target, Ceiling>>, plan: Plan): st
     // or may itself be the limit, and then the ceiling is the pair's, not the target's alone.
     if (firstFail && lagged(firstFail)) notes.push(`${TARGET_NAMES[target]} failed at ${ceiling.failed}/s with the generator behind schedule: this ceiling may be the generator's, not ${TARGET_NAMES[target]}'s alone`);
   }
-  if (plan.bisections === 0) notes.push(`--quick: ${plan.ramp.length} steps per target, no bisection; a ceiling is only known to lie between its last ✓ and first ✗`);
+  if (plan.bisections === 0) notes.push(`--quick: ${plan.ramp.length} step${plan.ramp.length === 1 ? "" : "s"} per target, no bisection; a ceiling is only known to lie between its last ✓ and first ✗`);
   return notes;
 }
