@@ -49,7 +49,7 @@ export function GroupMemberList({
               {canManage && !isMe ? (
                 <span className="flex gap-1">
                   {member.role !== 'admin' ? (
-                    <button type="button" disabled={pending} aria-label={`Make ${member.displayName} an admin`} onClick={() => onMakeAdmin(member)} className={`${action} text-accent`}>
+                    <button type="button" disabled={pending} aria-label={`Make admin: ${member.displayName}`} onClick={() => onMakeAdmin(member)} className={`${action} text-accent`}>
                       Make admin
                     </button>
                   ) : null}
