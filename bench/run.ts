@@ -37,7 +37,7 @@ const SCENARIOS: Record<string, () => Promise<Section>> = {
     scenarioChats({
       pairs: Number(option('--pairs') ?? (quick ? 100 : 1000)),
       rates: (option('--rates')?.split(',') ?? (quick ? [500] : [250, 500, 1000, 2000])).map(Number),
-      seconds: Number(option('--seconds') ?? (quick ? 2 : 15)),
+      seconds: Number(option('--seconds') ?? (quick ? 1 : 15)),
       warmupSeconds: quick ? 0.5 : 3,
       targets: (option('--targets')?.split(',') ?? ['ws', 'socketio', 'parley']) as Target[],
       cpuProfDir,
