@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 
-const PUBLIC_PAGES = new Set(['/login', '/register']);
+// The offline app shell renders nothing personal; the service worker fetches it while signed out too.
+const PUBLIC_PAGES = new Set(['/login', '/register', '/app-shell']);
 
 /**
  * Scripts run only with this request's nonce (Next adds it to its own scripts; 'strict-dynamic' trusts

@@ -1,11 +1,12 @@
-// Parley's service worker: an offline page and a cache for immutable assets.
-// It deliberately never caches pages or data: chat must always be live, and a
-// stale page could show a conversation that has moved on.
+// Parley's service worker: the app shell for offline use, and a cache for immutable assets.
+// It never caches personal pages or data: those come from the server, or, offline, from the page's own
+// IndexedDB copy (lib/offline/store.ts). The shell (/app-shell) renders nothing personal: a navigation that
+// cannot reach the server gets it, and it shows what the device saved.
 //
-// Bump CACHE whenever PRECACHE or the offline page changes, so the old copies
-// are dropped on activate.
-const CACHE = 'parley-shell-v1';
+// Bump CACHE whenever PRECACHE or the offline page changes, so the old copies are dropped on activate.
+const CACHE = 'parley-shell-v2';
 const OFFLINE_URL = '/offline.html';
+const SHELL_URL = '/app-shell';
 const PRECACHE = [
   OFFLINE_URL,
   '/icons/icon-192.png',
@@ -13,6 +14,10 @@ const PRECACHE = [
   '/icons/maskable-512.png',
   '/icons/apple-touch-icon.png',
 ];
+/** Navigations the shell can stand in for: the chat list and a chat. */
+const SHELL_PATHS = /^\/(c\/[^/]+\/?)?$/;
+/** Build output the shell's HTML refers to (scripts, styles), in attributes and in the inline RSC payload. */
+const STATIC_ASSET = /\/_next\/static\/[^"'\\\s)<>]+/g;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -20,6 +25,8 @@ self.addEventListener('install', (event) => {
       const cache = await caches.open(CACHE);
       // 'reload' skips the HTTP cache, so a new version never precaches an old copy.
       await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' })));
+      // Best effort: without it, offline navigations get the plain offline page until a page asks again.
+      await cacheShell().catch(() => {});
       // Nothing here can break an open page (we never cache pages), so take over at once.
       await self.skipWaiting();
     })(),
@@ -35,6 +42,29 @@ self.addEventListener('activate', (event) => {
     })(),
   );
 });
+
+// A page asks after each load, so a new build's shell (and its scripts) is cached while online.
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'refresh-shell') event.waitUntil(cacheShell().catch(() => {}));
+});
+
+/** Caches the shell and every build asset it names, assets first, so a cached shell never lacks its code. */
+async function cacheShell() {
+  const response = await fetch(SHELL_URL, { cache: 'no-store', redirect: 'error' });
+  if (!response.ok) return;
+  const html = await response.clone().text();
+  const cache = await caches.open(CACHE);
+  const assets = [...new Set(html.match(STATIC_ASSET) ?? [])];
+  await Promise.all(
+    assets.map(async (url) => {
+      if (await cache.match(url)) return;
+      const asset = await fetch(url);
+      if (!asset.ok) throw new Error(`${url}: ${asset.status}`);
+      await cache.put(url, asset);
+    }),
+  );
+  await cache.put(SHELL_URL, response);
+}
 
 self.addEventListener('fetch', (event) => {
   const { request } = event;
@@ -64,7 +94,8 @@ async function networkFirstNavigation(event) {
     return await fetch(event.request);
   } catch {
     // Only a network failure lands here; a server error page is still the truth.
-    const offline = await caches.match(OFFLINE_URL);
+    const shell = SHELL_PATHS.test(new URL(event.request.url).pathname) ? await caches.match(SHELL_URL) : undefined;
+    const offline = shell ?? (await caches.match(OFFLINE_URL));
     return offline ?? Response.error();
   }
 }

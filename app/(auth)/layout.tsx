@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ForgetOfflineData } from '@/components/offline/forget-offline-data';
 
 export default function AuthLayout({ children }: { children: ReactNode }) {
   return (
@@ -7,6 +8,7 @@ export default function AuthLayout({ children }: { children: ReactNode }) {
         <p className="mb-6 text-center text-2xl font-bold tracking-tight text-accent">Parley</p>
         {children}
       </div>
+      <ForgetOfflineData />
     </main>
   );
 }

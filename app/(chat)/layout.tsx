@@ -19,7 +19,7 @@ export default async function ChatLayout({ children }: { children: ReactNode }) 
             <SidebarHeader user={user} />
             <UserSearch />
             <MessageSearch />
-            <ChatList initialChats={chats} meId={user.id} />
+            <ChatList initialChats={chats} me={user} />
           </>
         }
       >

@@ -2,8 +2,9 @@
 
 import { useParams, useRouter } from 'next/navigation';
 import { useEffect, useId, useRef, useState } from 'react';
+import { useOfflineSnapshot } from '@/components/offline/use-offline-snapshot';
 import { useRealtime } from '@/components/realtime-provider';
-import type { ChatSummaryDTO, MessageDTO, ReadStateDTO } from '@/lib/realtime/events';
+import type { ChatSummaryDTO, MessageDTO, ReadStateDTO, UserDTO } from '@/lib/realtime/events';
 import { forgetReported, reportReceipt } from '@/lib/realtime/receipt-reporter';
 import { ChatListItem } from './chat-list-item';
 import { applyChatSummary, applyMessage, applyMessageUpdate, applyRead, attentionCount, badgeCount } from './chat-list-state';
@@ -11,7 +12,8 @@ import { idsNamedBy } from './system-event-text';
 import { notifyNewMessage, useUnreadTitleAndBadge } from './unread';
 import { getMemberName, hasChatMembers, refreshChatMembers, useNameLookup } from './use-chat-members';
 
-export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[]; meId: string }) {
+export function ChatList({ initialChats, me }: { initialChats: ChatSummaryDTO[]; me: UserDTO }) {
+  const meId = me.id;
   const { socket } = useRealtime();
   const router = useRouter();
   const activeChatId = useParams<{ chatId?: string }>().chatId;
@@ -36,6 +38,7 @@ export function ChatList({ initialChats, meId }: { initialChats: ChatSummaryDTO[
   }, [chats, nameOf]);
 
   useUnreadTitleAndBadge(total);
+  useOfflineSnapshot(me, chats);
   useRenderWhenMutesEnd(chats);
 
   // Whatever the list holds reached this device: the senders see "delivered" (reported once; positions only rise).

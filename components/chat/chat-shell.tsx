@@ -8,8 +8,9 @@ import { useRealtime } from '@/components/realtime-provider';
  * Desktop: the sidebar sits beside the open page. Phone: the chat list and a chat are separate screens,
  * so the list shows only on the home route and the page only elsewhere.
  */
-export function ChatShell({ sidebar, children }: { sidebar: ReactNode; children: ReactNode }) {
-  const onHome = useSelectedLayoutSegment() === null;
+export function ChatShell({ sidebar, children, home }: { sidebar: ReactNode; children: ReactNode; home?: boolean }) {
+  // The offline app shell is one page, not a layout over routes: it says which screen it shows.
+  const onHome = useSelectedLayoutSegment() === null && home !== false;
   const { status } = useRealtime();
   return (
     <div className="flex h-dvh overflow-hidden" data-connection={status}>
