@@ -1,28 +1,18 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { seriousViolations } from './axe';
 import { expect, test } from './fixtures';
 import { SettingsPage } from './pages/chat-pages';
 import { MessageSearchPanel, NewGroupDialog } from './pages/group-pages';
-
-/**
- * Every page and dialog, in light and dark, at phone and desktop widths: axe's WCAG 2.2 A and AA rules (contrast,
- * names, roles, labels) find no serious or critical violation. What axe cannot judge (keyboard paths, focus order,
- * announcements) needs tests of its own.
- */
-async function seriousViolations(page: Page, where: string): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-  // A scan that checked nothing would pass anything.
-  expect(results.passes.length, `axe checked something on ${where}`).toBeGreaterThan(0);
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${where}: ${violation.id} (${violation.impact}) ${violation.help}: ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(' | ')}`);
-}
 
 const layouts = [
   { name: 'desktop', viewport: { width: 1280, height: 800 } },
   { name: 'phone', viewport: { width: 390, height: 844 } },
 ] as const;
 
+/**
+ * Every page and dialog, in light and dark, at phone and desktop widths: axe's WCAG 2.2 A and AA rules (contrast,
+ * names, roles, labels) find no serious or critical violation. What axe cannot judge (keyboard paths, focus order,
+ * announcements) needs tests of its own.
+ */
 for (const colorScheme of ['light', 'dark'] as const) {
   for (const layout of layouts) {
     test(`no serious or critical axe violation on any page or dialog: ${colorScheme}, ${layout.name}`, async ({ people }) => {

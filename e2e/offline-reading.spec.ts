@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { seriousViolations } from './axe';
 import { chatIdOf, expect, test, uniqueSuffix } from './fixtures';
 import { listStoredMessages, sessionCookieHeader } from './realtime-tools';
 
@@ -68,6 +69,12 @@ test('after one visit the chat list and recent messages read offline, and a mess
     await alice.page.reload();
     await expect(alice.page.getByTestId('offline-banner')).toBeVisible();
     await expect(room.messages).toHaveCount(SAVED_PER_CHAT);
+    const found: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await alice.page.emulateMedia({ colorScheme });
+      found.push(...(await seriousViolations(alice.page, `offline chat, ${colorScheme}`)));
+    }
+    expect(found, 'axe on the offline copy').toEqual([]);
   });
 
   const written = `written offline ${tag}`;
