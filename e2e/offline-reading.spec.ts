@@ -78,15 +78,18 @@ test('after one visit the chat list and recent messages read offline, and a mess
   });
 
   const written = `written offline ${tag}`;
-  await test.step('offline, Alice writes: the message waits in the outbox', async () => {
+  const draft = `half a thought ${tag}`;
+  await test.step('offline, Alice writes: the message waits in the outbox; she starts another', async () => {
     await room.send(written);
     await expect(room.messages.last()).toContainText(written);
     await expect(room.messages.last()).toHaveAttribute('data-status', /^(sending|not-delivered)$/);
+    await room.composer.fill(draft);
   });
 
   await test.step('back online: the live page replaces the copy, and the message is stored and delivered once', async () => {
     await alice.context.setOffline(false);
     await expect(alice.page.getByTestId('offline-banner')).toBeHidden({ timeout: BACK_ONLINE_TIMEOUT });
+    await expect(room.composer, 'the unsent text survives the switch to the live page').toHaveValue(draft);
     await expect(room.messages.filter({ hasText: written })).toHaveCount(1, { timeout: BACK_ONLINE_TIMEOUT });
     await expect(room.messages.filter({ hasText: written })).toHaveAttribute('data-status', 'sent', { timeout: BACK_ONLINE_TIMEOUT });
     await bob.page.goto(`/c/${bobChatId}`);

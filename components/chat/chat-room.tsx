@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useRealtime, type ConnectionStatus } from '@/components/realtime-provider';
 import { errorMessages } from '@/components/ui/error-messages';
 import { formatLastSeen, useIsClient } from '@/components/ui/time';
+import { draftKey } from '@/lib/offline/drafts';
 import { EDIT_WINDOW_MS, type ChatSummaryDTO, type MemberDTO, type MessageDTO, type PresenceDTO, type UserDTO } from '@/lib/realtime/events';
 import { reportReceipt } from '@/lib/realtime/receipt-reporter';
 import { ChatHeader, useLiveChat } from './chat-header';
@@ -196,6 +197,7 @@ export function ChatRoom({ chat: renderedChat, me, initialMessages, initialMembe
       ) : null}
       {canWrite ? (
         <MessageComposer
+          draftKey={draftKey(me.id, chat.id)}
           onSend={(body) => {
             onTyping(false);
             room.send(body, replyTo?.id);

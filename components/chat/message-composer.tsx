@@ -1,7 +1,9 @@
 'use client';
 
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useIsClient } from '@/components/ui/time';
 import { MESSAGE_MAX_LENGTH } from '@/lib/errors';
+import { readDraft, writeDraft } from '@/lib/offline/drafts';
 import { characterCount, type MemberDTO } from '@/lib/realtime/events';
 import { findMentionQuery, matchMembers, MentionSuggestions, suggestionId } from './mention-suggestions';
 import { ComposerContext } from './reply-quote';
@@ -9,6 +11,8 @@ import { ComposerContext } from './reply-quote';
 const MAX_HEIGHT_PX = 200;
 
 type Props = {
+  /** Where this chat's unsent text is kept across reloads (lib/offline/drafts.ts). */
+  draftKey: string;
   onSend: (body: string) => void;
   onTyping: (typing: boolean) => void;
   /** The message being answered, shown above the field with × to cancel. */
@@ -29,7 +33,7 @@ type Props = {
  * Enter sends, Shift+Enter starts a new line. The limit is enforced here and again on the server.
  * In groups, `@` followed by letters suggests members (arrows, Enter or Tab to choose, Escape to close).
  */
-export function MessageComposer({ onSend, onTyping, replyTo, onCancelReply, editing, onSaveEdit, onCancelEdit, mentionCandidates, onEditLast }: Props) {
+export function MessageComposer({ draftKey, onSend, onTyping, replyTo, onCancelReply, editing, onSaveEdit, onCancelEdit, mentionCandidates, onEditLast }: Props) {
   const [draft, setDraft] = useState('');
   const [saving, setSaving] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -54,6 +58,20 @@ export function MessageComposer({ onSend, onTyping, replyTo, onCancelReply, edit
   useEffect(() => {
     if (window.matchMedia('(min-width: 768px)').matches) textarea.current?.focus();
   }, []);
+
+  // The text left unsent here before a reload, read once hydrated (the server cannot know it). The room is keyed
+  // by chat, so this happens once per chat opened.
+  const isClient = useIsClient();
+  const [restored, setRestored] = useState(false);
+  if (isClient && !restored) {
+    setRestored(true);
+    if (!draft) setDraft(readDraft(draftKey));
+  }
+  /** Every change of the unsent text (not of a message being edited) is kept for the next visit. */
+  const changeDraft = (text: string) => {
+    setDraft(text);
+    if (!edit) writeDraft(draftKey, text);
+  };
 
   // Choosing Reply or Edit means typing next: focus the field (and put the caret at the end).
   const contextKey = editing ? `edit:${editing.id}` : replyTo ? `reply:${replyTo.id}` : null;
@@ -84,7 +102,7 @@ export function MessageComposer({ onSend, onTyping, replyTo, onCancelReply, edit
     const caret = element.selectionStart;
     const inserted = `@${member.username} `;
     const next = draft.slice(0, mention.start) + inserted + draft.slice(caret);
-    setDraft(next);
+    changeDraft(next);
     setMention(null);
     const position = mention.start + inserted.length;
     requestAnimationFrame(() => {
@@ -106,7 +124,7 @@ export function MessageComposer({ onSend, onTyping, replyTo, onCancelReply, edit
       return;
     }
     onSend(draft);
-    setDraft('');
+    changeDraft('');
     setMention(null);
     requestAnimationFrame(resize);
     textarea.current?.focus();
@@ -165,7 +183,7 @@ export function MessageComposer({ onSend, onTyping, replyTo, onCancelReply, edit
           rows={1}
           value={draft}
           onChange={(event) => {
-            setDraft(event.target.value);
+            changeDraft(event.target.value);
             if (!editing) onTyping(event.target.value.trim().length > 0);
             updateMention(event.target.value, event.target.selectionStart);
             resize();
