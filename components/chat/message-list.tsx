@@ -6,6 +6,7 @@ import type { MessageDTO } from '@/lib/realtime/events';
 import { MessageBubble, type BubbleHandlers, type Item, type Receipt } from './message-bubble';
 import { groupRows, quoteOf } from './message-rows';
 import type { Mentions } from './message-text';
+import { NewMessageAnnouncer } from './new-message-announcer';
 import { SystemLine } from './system-line';
 import type { PendingMessage } from './use-chat-room';
 
@@ -157,6 +158,7 @@ export function MessageList(props: Props) {
 
   return (
     <div className="relative min-h-0 flex-1">
+      <NewMessageAnnouncer messages={messages} meId={meId} nameOf={nameOf} />
       <div ref={scroller} onScroll={onScroll} className="flex h-full flex-col overflow-y-auto px-3 py-4 sm:px-6" data-testid="message-scroller">
         {/* Pushes a short conversation to the bottom, next to the composer, as chat apps do. */}
         <div aria-hidden="true" className="flex-1" />
