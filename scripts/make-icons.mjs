@@ -16,6 +16,7 @@ const ICONS = [
   { file: 'public/icons/icon-512.png', size: 512, background: 'rounded', markScale: 1.15 },
   // Purpose "maskable": full bleed, the mark well inside the central 80% circle
   // because launchers may crop to any shape down to that circle.
+  { file: 'public/icons/maskable-192.png', size: 192, background: 'full', markScale: 1 },
   { file: 'public/icons/maskable-512.png', size: 512, background: 'full', markScale: 1 },
   // iOS masks the icon itself and turns transparency black, so it must be opaque.
   { file: 'public/icons/apple-touch-icon.png', size: 180, background: 'full', markScale: 1.1 },
@@ -148,11 +149,34 @@ function encodePng(size, rgba) {
   ]);
 }
 
+/** Radius of the maskable safe zone (W3C manifest spec: a circle of 40% of the icon's size, centred). */
+const SAFE_ZONE_RADIUS = 0.4;
+
+/**
+ * A maskable icon must be opaque to its edges and keep every pixel of the mark inside the safe zone, or a
+ * launcher's circle or squircle crops it. Checked on the rendered pixels, so a design change cannot slip past.
+ */
+function assertMaskable(icon, rgba) {
+  const { size } = icon;
+  for (let row = 0; row < size; row++) {
+    for (let col = 0; col < size; col++) {
+      const offset = (row * size + col) * 4;
+      const [r, g, b, a] = rgba.subarray(offset, offset + 4);
+      if (a !== 255) throw new Error(`${icon.file}: pixel ${col},${row} is not opaque`);
+      const distance = Math.hypot((col + 0.5) / size - 0.5, (row + 0.5) / size - 0.5);
+      const background = r === INDIGO[0] && g === INDIGO[1] && b === INDIGO[2];
+      if (distance > SAFE_ZONE_RADIUS && !background) throw new Error(`${icon.file}: the mark reaches ${distance.toFixed(3)} from the centre`);
+    }
+  }
+}
+
 const root = new URL('../', import.meta.url);
 for (const icon of ICONS) {
   const target = new URL(icon.file, root);
   mkdirSync(new URL('./', target), { recursive: true });
-  const png = encodePng(icon.size, render(icon));
+  const pixels = render(icon);
+  if (icon.file.includes('maskable')) assertMaskable(icon, pixels);
+  const png = encodePng(icon.size, pixels);
   writeFileSync(target, png);
   console.log(`${icon.file} ${icon.size}x${icon.size} ${png.length} bytes`);
 }
