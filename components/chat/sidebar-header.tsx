@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { logout } from '@/app/(auth)/actions';
+import { InstallApp } from '@/components/install-app';
 import type { UserDTO } from '@/lib/realtime/events';
 import { Avatar } from './avatar';
 import { NewGroupButton } from './new-group-dialog';
@@ -18,15 +19,17 @@ function Icon({ children }: { children: ReactNode }) {
 
 export function SidebarHeader({ user }: { user: UserDTO }) {
   return (
-    <header className="flex items-center gap-3 border-b border-line px-4 py-3">
+    // Wraps when the text is large (200% zoom on a phone): the actions move under the name instead of off screen.
+    <header className="flex flex-wrap items-center gap-3 border-b border-line px-4 py-3">
       <Avatar name={user.displayName} id={user.id} />
-      <div className="min-w-0 flex-1">
+      <div className="min-w-24 flex-1">
         <p className="truncate font-semibold" data-testid="current-user">
           {user.displayName}
         </p>
         <p className="truncate text-xs text-muted">@{user.username}</p>
       </div>
-      <div className="flex items-center gap-0.5">
+      <div className="ml-auto flex items-center gap-0.5">
+        <InstallApp className={headerAction} />
         <NewGroupButton className={headerAction} />
         <Link href="/settings" aria-label="Settings" title="Settings" className={headerAction}>
           <Icon>
