@@ -1,6 +1,24 @@
 'use client';
 
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+const TABBABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Tab from the last control comes back to the first, Shift+Tab from the first goes to the last. showModal() makes
+ * the page behind inert but lets the focus leave for the browser's own toolbar, which loses a keyboard user.
+ */
+function wrapTab(event: KeyboardEvent<HTMLDialogElement>) {
+  if (event.key !== 'Tab') return;
+  const controls = Array.from(event.currentTarget.querySelectorAll<HTMLElement>(TABBABLE)).filter((element) => element.checkVisibility());
+  const first = controls[0];
+  const last = controls.at(-1);
+  if (!first || !last) return;
+  const edge = event.shiftKey ? first : last;
+  if (document.activeElement !== edge) return;
+  event.preventDefault();
+  (event.shiftKey ? last : first).focus();
+}
 
 type DialogProps = {
   title: string;
@@ -60,6 +78,7 @@ export function Dialog({ title, onClose, children, returnFocusTo, role = 'dialog
       role={role === 'alertdialog' ? 'alertdialog' : undefined}
       aria-labelledby={titleId}
       aria-modal="true"
+      onKeyDown={wrapTab}
       // A click on the backdrop lands on the <dialog> itself (the content fills its inside): close, as people expect.
       onClick={(event) => {
         if (event.target === ref.current) onCloseRef.current();
