@@ -1,7 +1,9 @@
+import { devices } from '@playwright/test';
 import { expect, test } from './fixtures';
 
 type ManifestIcon = { src: string; sizes: string; type?: string; purpose?: string };
-type Manifest = { name?: string; short_name?: string; start_url?: string; display?: string; icons?: ManifestIcon[] };
+type Shortcut = { name: string; url: string; icons?: ManifestIcon[] };
+type Manifest = { name?: string; short_name?: string; start_url?: string; display?: string; icons?: ManifestIcon[]; shortcuts?: Shortcut[] };
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(bytes: Buffer): { width: number; height: number } {
@@ -73,4 +75,112 @@ test('Chromium reports no installability errors', async ({ playwright, launchOpt
   } finally {
     await context.close();
   }
+});
+
+test('the manifest offers shortcuts to a new chat and a new group, and maskable icons keep their mark in the safe zone', async ({ request, page }) => {
+  const manifest = (await (await request.get('/manifest.webmanifest')).json()) as Manifest;
+  const shortcuts = manifest.shortcuts ?? [];
+  expect(shortcuts.map((shortcut) => shortcut.name)).toEqual(['New chat', 'New group']);
+  for (const shortcut of shortcuts) {
+    // Inside the app's scope, so it opens in the installed window; signed out, it lands on sign-in.
+    expect(new URL(shortcut.url, 'http://app.test').pathname, shortcut.name).toBe('/');
+    expect((await request.get(shortcut.url)).status(), shortcut.url).toBe(200);
+    for (const icon of shortcut.icons ?? []) expect((await request.get(icon.src)).status(), icon.src).toBe(200);
+  }
+
+  const maskable = (manifest.icons ?? []).filter((icon) => icon.purpose?.split(' ').includes('maskable'));
+  expect(maskable.map((icon) => icon.sizes)).toContain('512x512');
+  await page.goto('/login');
+  for (const icon of maskable) {
+    // Decoded by the browser itself. A launcher may crop to any shape down to a centred circle of 40% radius:
+    // outside it only the opaque background may show, inside it the mark.
+    const pixels = await page.evaluate(async (src) => {
+      const image = new Image();
+      image.src = src;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const { data, width, height } = context.getImageData(0, 0, canvas.width, canvas.height);
+      const background = [data[0], data[1], data[2]];
+      let translucent = 0;
+      let markOutside = 0;
+      let markInside = 0;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const at = (y * width + x) * 4;
+          if (data[at + 3]! < 255) translucent++;
+          const differs = [0, 1, 2].some((channel) => Math.abs(data[at + channel]! - background[channel]!) > 8);
+          if (!differs) continue;
+          if (Math.hypot((x + 0.5) / width - 0.5, (y + 0.5) / height - 0.5) > 0.4) markOutside++;
+          else markInside++;
+        }
+      }
+      return { translucent, markOutside, markInside };
+    }, icon.src);
+    expect(pixels.translucent, `${icon.src} is opaque to the edges`).toBe(0);
+    expect(pixels.markOutside, `${icon.src}: no part of the mark outside the safe zone`).toBe(0);
+    expect(pixels.markInside, `${icon.src} has a mark`).toBeGreaterThan(100);
+  }
+});
+
+/** Chromium's `beforeinstallprompt`, faked: prompt() and userChoice as Chrome's, counted on window. */
+function fireInstallPrompt() {
+  const event = new Event('beforeinstallprompt', { cancelable: true });
+  const calls = window as unknown as { promptCalls: number; lastInstallEvent: Event };
+  calls.promptCalls ??= 0;
+  calls.lastInstallEvent = event;
+  Object.assign(event, {
+    prompt: async () => {
+      calls.promptCalls++;
+      return { outcome: 'accepted' };
+    },
+    userChoice: Promise.resolve({ outcome: 'accepted', platform: 'web' }),
+  });
+  window.dispatchEvent(event);
+}
+
+test('"Install app" appears when the browser offers installation, prompts once, and goes once installed', async ({ people }) => {
+  const ana = await people.signUp('Ana');
+  const { page } = ana;
+  const install = page.getByRole('button', { name: 'Install app' });
+  // Chromium offers nothing to a private window, so there is no button until the event.
+  await expect(page.getByRole('button', { name: 'New group' })).toBeVisible();
+  await expect(install).toHaveCount(0);
+
+  await page.evaluate(fireInstallPrompt);
+  await expect(install).toBeVisible();
+  // Taken over from the browser, so Chrome shows no mini-infobar of its own.
+  expect(await page.evaluate(() => (window as unknown as { lastInstallEvent: Event }).lastInstallEvent.defaultPrevented)).toBe(true);
+  await install.click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { promptCalls: number }).promptCalls)).toBe(1);
+  // An event prompts once; the button waits for the browser to offer again.
+  await expect(install).toHaveCount(0);
+
+  await page.evaluate(fireInstallPrompt);
+  await expect(install).toBeVisible();
+  await page.evaluate(() => window.dispatchEvent(new Event('appinstalled')));
+  await expect(install).toHaveCount(0);
+});
+
+test.describe('on an iPhone', () => {
+  const iPhone = devices['iPhone 13'];
+  test.use({ userAgent: iPhone.userAgent, viewport: iPhone.viewport, isMobile: true, hasTouch: true });
+
+  test('"Install app" explains Share → Add to Home Screen, and the dialog gives the focus back', async ({ people }) => {
+    const ana = await people.signUp('Ana');
+    const { page } = ana;
+    const install = page.getByRole('button', { name: 'Install app' });
+    await install.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Install Parley' });
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toContainText('Share');
+    await expect(dialog).toContainText('Add to Home Screen');
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(install).toBeFocused();
+  });
 });
