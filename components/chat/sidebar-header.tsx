@@ -23,10 +23,11 @@ export function SidebarHeader({ user }: { user: UserDTO }) {
     <header className="flex flex-wrap items-center gap-3 border-b border-line px-4 py-3">
       <Avatar name={user.displayName} id={user.id} />
       <div className="min-w-24 flex-1">
-        <p className="truncate font-semibold" data-testid="current-user">
+        {/* Wrapped, not cut with an ellipsis: at 200% text a phone has room for a few letters per line. */}
+        <p className="font-semibold [overflow-wrap:anywhere]" data-testid="current-user">
           {user.displayName}
         </p>
-        <p className="truncate text-xs text-muted">@{user.username}</p>
+        <p className="text-xs text-muted [overflow-wrap:anywhere]">@{user.username}</p>
       </div>
       <div className="ml-auto flex items-center gap-0.5">
         <InstallApp className={headerAction} />
