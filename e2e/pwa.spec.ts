@@ -184,3 +184,15 @@ test.describe('on an iPhone', () => {
     await expect(install).toBeFocused();
   });
 });
+
+// Needs the landing behaviour in components/chat/user-search.tsx and new-group-dialog.tsx (reads `?new=`).
+test('the shortcuts land ready: New chat focuses the people search, New group opens its dialog', async ({ people }) => {
+  const ana = await people.signUp('Ana');
+  const { page, app } = ana;
+  await page.goto('/?new=chat');
+  await expect(app.search).toBeFocused();
+  await page.goto('/?new=group');
+  const dialog = page.getByRole('dialog', { name: 'New group' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('textbox', { name: 'Group name' })).toBeFocused();
+});
