@@ -60,10 +60,10 @@ export function ChatHeader({ chat: initialChat, me, members, subtitle }: Props) 
         <ChatAvatar chat={chat} />
         <div className="min-w-0 flex-1">
           <h1 className="flex items-center gap-1.5 font-semibold">
-            <span className="truncate">{chat.title}</span>
+            <span className="min-w-0 [overflow-wrap:anywhere]">{chat.title}</span>
             {isMuted(chat) ? <MutedIcon className="h-3.5 w-3.5" /> : null}
           </h1>
-          <p className="truncate text-xs text-muted" data-testid="peer-status" aria-live="polite">
+          <p className="text-xs text-muted [overflow-wrap:anywhere]" data-testid="peer-status" aria-live="polite">
             {formerMember ? 'You are no longer a member' : subtitle}
           </p>
         </div>

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useEffectEvent, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import { QUICK_REACTIONS } from '@/lib/realtime/events';
 
 export type MessageAction = 'reply' | 'more-reactions' | 'edit' | 'copy' | 'delete';
@@ -37,16 +37,19 @@ export function MessageActions({ open, onOpenChange, canEdit, canDelete, canWrit
     element.dataset.side = toggle.current.getBoundingClientRect().top - top < element.offsetHeight + 8 ? 'below' : 'above';
   }, [open]);
 
+  // Not a dependency below: the parent passes a new function on every render (a receipt arriving, say), and
+  // re-running the effect would pull the focus back to the first item while someone moves through the menu.
+  const closeFromOutside = useEffectEvent(() => onOpenChange(false));
   useEffect(() => {
     if (!open) return;
     menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
     const onPointer = (event: PointerEvent) => {
       const target = event.target as Node;
-      if (!menu.current?.contains(target) && !toggle.current?.contains(target)) onOpenChange(false);
+      if (!menu.current?.contains(target) && !toggle.current?.contains(target)) closeFromOutside();
     };
     document.addEventListener('pointerdown', onPointer);
     return () => document.removeEventListener('pointerdown', onPointer);
-  }, [open, onOpenChange]);
+  }, [open]);
 
   const close = (refocus = true) => {
     onOpenChange(false);

@@ -1,6 +1,6 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
+import { useRouter, useSearchParams } from 'next/navigation';
 import { useState, useTransition, type FormEvent } from 'react';
 import { createGroup } from '@/app/(chat)/group-actions';
 import { Button } from '@/components/ui/button';
@@ -16,7 +16,14 @@ const MIN_OTHERS = 2;
 
 /** "New group" in the sidebar header, and the dialog it opens. */
 export function NewGroupButton({ className }: { className: string }) {
-  const [open, setOpen] = useState(false);
+  // The installed app's "New group" shortcut (app/manifest.ts) lands on /?new=group with the dialog open.
+  const shortcut = useSearchParams().get('new');
+  const [open, setOpen] = useState(shortcut === 'group');
+  const [prevShortcut, setPrevShortcut] = useState(shortcut);
+  if (prevShortcut !== shortcut) {
+    setPrevShortcut(shortcut);
+    if (shortcut === 'group') setOpen(true);
+  }
   return (
     <>
       <button type="button" aria-haspopup="dialog" aria-label="New group" title="New group" onClick={() => setOpen(true)} className={className}>

@@ -1,7 +1,7 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useEffect, useId, useState, useTransition } from 'react';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useId, useRef, useState, useTransition } from 'react';
 import { searchUsers, startChat } from '@/app/(chat)/actions';
 import { fail } from '@/lib/errors';
 import { errorMessages } from '@/components/ui/error-messages';
@@ -47,6 +47,12 @@ export function UserSearch() {
   const [query, setQuery] = useState('');
   const { results, error, setError } = useUserSearch(query);
   const [opening, startOpening] = useTransition();
+  const input = useRef<HTMLInputElement>(null);
+  // The installed app's "New chat" shortcut (app/manifest.ts) lands here, ready to type a name.
+  const shortcut = useSearchParams().get('new');
+  useEffect(() => {
+    if (shortcut === 'chat') input.current?.focus();
+  }, [shortcut]);
 
   const open = (user: UserDTO) =>
     startOpening(async () => {
@@ -60,6 +66,7 @@ export function UserSearch() {
   return (
     <div className="border-b border-line px-4 py-3">
       <input
+        ref={input}
         type="search"
         aria-label="Search people"
         aria-controls={resultsId}
