@@ -87,7 +87,7 @@ export function ChatMenu({ chat, onGroupInfo, onError }: { chat: ChatSummaryDTO;
     });
   };
 
-  const item = 'flex w-full flex-col items-start px-4 py-2 text-left text-sm hover:bg-surface-alt focus:bg-surface-alt focus:outline-none';
+  const item = 'flex w-full flex-col items-start px-4 py-2 text-left text-sm hover:bg-surface-alt focus:bg-surface-alt focus-visible:-outline-offset-2';
   return (
     <div className="relative">
       <button
