@@ -153,7 +153,31 @@ export const revokedSessions = pgTable(
   (t) => [index('revoked_sessions_expires_at_idx').on(t.expiresAt)],
 );
 
+/**
+ * One row per device that turned on push notifications (a browser's PushSubscription). The endpoint is the device:
+ * subscribing it again, also as another user of a shared browser, replaces the row.
+ */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // The push service's URL for this device: https, at most 2,048 characters (checked before it is stored).
+    endpoint: text('endpoint').notNull(),
+    // The device's keys (base64url, RFC 8291): a P-256 public key and a 16-byte secret. Payloads are encrypted to them.
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    // Per device: show who wrote and what, or only "New message" (a phone's lock screen is public).
+    previews: boolean('previews').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('push_subscriptions_endpoint_key').on(t.endpoint), index('push_subscriptions_user_id_idx').on(t.userId)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Chat = typeof chats.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type ChatMember = typeof chatMembers.$inferSelect;
+export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
