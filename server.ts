@@ -15,6 +15,7 @@ import { setDraining, trackConnections, trackPendingAcks } from '@/lib/lifecycle
 import { logger } from '@/lib/logger';
 import { createRealtimeServer } from '@/lib/realtime/server';
 import { closeRedis } from '@/lib/redis';
+import { readOrCreateVapidKeys } from '@/lib/push/vapid';
 import { readOrCreateSecret } from '@/lib/secrets';
 
 const dev = process.env.NODE_ENV !== 'production';
@@ -24,6 +25,12 @@ nextEnv.loadEnvConfig(process.cwd(), dev);
 const env = getEnv();
 const dataDir = env.DATA_DIR ?? '.data';
 process.env.AUTH_SECRET ??= readOrCreateSecret(dataDir, 'auth-secret');
+// Web Push keys: the environment's pair (validated by getEnv), else one generated once and kept beside the secret.
+if (!env.VAPID_PUBLIC_KEY) {
+  const vapid = readOrCreateVapidKeys(dataDir);
+  process.env.VAPID_PUBLIC_KEY = vapid.publicKey;
+  process.env.VAPID_PRIVATE_KEY = vapid.privateKey;
+}
 
 let embedded: EmbeddedDatabase | undefined;
 if (!env.DATABASE_URL) {

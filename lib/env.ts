@@ -4,27 +4,44 @@ import { z } from 'zod';
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
-const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: optional(z.string()),
-  // Names this instance in the x-parley-instance handshake header (default host:port).
-  INSTANCE_ID: optional(z.string().max(200)),
-  APP_URL: optional(z.url()),
-  ALLOWED_ORIGINS: optional(z.string()),
-  DATABASE_URL: optional(z.string().startsWith('postgres')),
-  REDIS_URL: optional(z.string().startsWith('redis')),
-  REDIS_PREFIX: optional(z.string()),
-  AUTH_SECRET: optional(z.string().min(32)),
-  DATA_DIR: optional(z.string()),
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-  // Per user and instance: a burst of SEND_RATE_BURST messages, refilled at SEND_RATE_PER_SECOND.
-  SEND_RATE_PER_SECOND: z.coerce.number().positive().default(10),
-  SEND_RATE_BURST: z.coerce.number().int().min(1).default(20),
-  // Behind a reverse proxy (nginx) that appends the client's address to X-Forwarded-For.
-  TRUST_PROXY: z.preprocess((value) => value === 'true' || value === '1', z.boolean()).default(false),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-});
+/** A base64url string (no padding) that decodes to exactly `bytes` bytes. */
+const base64urlBytes = (bytes: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'base64url without padding')
+    .refine((value) => Buffer.from(value, 'base64url').length === bytes, `${bytes} bytes, base64url`);
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: optional(z.string()),
+    // Names this instance in the x-parley-instance handshake header (default host:port).
+    INSTANCE_ID: optional(z.string().max(200)),
+    APP_URL: optional(z.url()),
+    ALLOWED_ORIGINS: optional(z.string()),
+    DATABASE_URL: optional(z.string().startsWith('postgres')),
+    REDIS_URL: optional(z.string().startsWith('redis')),
+    REDIS_PREFIX: optional(z.string()),
+    AUTH_SECRET: optional(z.string().min(32)),
+    DATA_DIR: optional(z.string()),
+    // Web Push (VAPID, RFC 8292): the application server's P-256 key pair, base64url as web-push generates it.
+    // Both or neither; unset, server.ts generates a pair once and keeps it in DATA_DIR/vapid-keys.json.
+    VAPID_PUBLIC_KEY: optional(base64urlBytes(65)),
+    VAPID_PRIVATE_KEY: optional(base64urlBytes(32)),
+    // A contact the push services can reach about abuse: mailto: or https:. Default derived from APP_URL.
+    VAPID_SUBJECT: optional(z.string().regex(/^(mailto:|https:\/\/)\S+$/, 'a mailto: or https: URL')),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+    // Per user and instance: a burst of SEND_RATE_BURST messages, refilled at SEND_RATE_PER_SECOND.
+    SEND_RATE_PER_SECOND: z.coerce.number().positive().default(10),
+    SEND_RATE_BURST: z.coerce.number().int().min(1).default(20),
+    // Behind a reverse proxy (nginx) that appends the client's address to X-Forwarded-For.
+    TRUST_PROXY: z.preprocess((value) => value === 'true' || value === '1', z.boolean()).default(false),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .refine((env) => (env.VAPID_PUBLIC_KEY === undefined) === (env.VAPID_PRIVATE_KEY === undefined), {
+    message: 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are a pair: set both or neither',
+  });
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -58,4 +75,11 @@ export function getAllowedOrigins(env: Env = getEnv()): Set<string> {
 
 export function getRedisPrefix(env: Env = getEnv()): string {
   return env.REDIS_PREFIX ?? 'parley:';
+}
+
+/** Who push services may contact about this server's pushes: VAPID_SUBJECT, else an address at APP_URL's host. */
+export function getVapidSubject(env: Env = getEnv()): string {
+  if (env.VAPID_SUBJECT) return env.VAPID_SUBJECT;
+  const host = env.APP_URL ? new URL(env.APP_URL).hostname : 'localhost';
+  return `mailto:admin@${host}`;
 }
