@@ -129,6 +129,8 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'
 export const messageSyncSchema = z.object({ chatId: z.uuid(), afterSeq: z.number().int().min(0).max(2_147_483_647) });
 
 export const typingSchema = z.object({ chatId: z.uuid() });
+/** Whether the tab is in front of its user (document.visibilityState): someone who sees the chat gets no push. */
+export const visibilitySchema = z.object({ visible: z.boolean() });
 const seqSchema = z.number().int().min(0).max(2_147_483_647);
 export const receiptSchema = z.object({ chatId: z.uuid(), deliveredSeq: seqSchema, readSeq: seqSchema });
 
@@ -185,6 +187,8 @@ export interface ClientToServerEvents {
   'typing:stop': (payload: { chatId: string }) => void;
   /** The highest numbers that reached this device / that the person has seen; coalesced on both sides. */
   'receipt:update': (payload: ReceiptPayload, ack?: Ack<null>) => void;
+  /** The tab was hidden or shown; also stated at the handshake as `auth: {visible}`. Not acknowledged. */
+  'visibility:set': (payload: { visible: boolean }) => void;
 }
 
 export interface ServerToClientEvents {
@@ -210,6 +214,8 @@ export interface SocketData {
   sessionId: string;
   /** Chats this socket said it is typing in, so a disconnect can clear the indicator. */
   typingIn?: Set<string>;
+  /** What the tab last said about its visibility; undefined (a client that never says) counts as visible. */
+  visible?: boolean;
 }
 
 /** The only way to name a room. */

@@ -8,6 +8,8 @@ import { authenticateHandshake } from '@/lib/auth/socket';
 import { getAllowedOrigins, getEnv, getRedisPrefix } from '@/lib/env';
 import { createTokenBucket } from '@/lib/rate-limit';
 import { logger } from '@/lib/logger';
+import { createPushQueue, type PushQueue } from '@/lib/push/queue';
+import { getVapidDetails } from '@/lib/push/vapid';
 import { getRedis } from '@/lib/redis';
 import { rooms, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from './events';
 import { registerChatHandlers } from './handlers/chat';
@@ -16,6 +18,7 @@ import { registerMessageChangeHandlers } from './handlers/message-changes';
 import { registerReceiptHandlers } from './handlers/receipt';
 import { registerTypingHandlers } from './handlers/typing';
 import { startPresence } from './presence';
+import { startVisibility } from './presence-visibility';
 import { createMemoryPresenceStore, createRedisPresenceStore } from './presence-store';
 import { createReceiptBuffer } from './receipts';
 import { setRealtimeServer, type RealtimeServer } from './registry';
@@ -31,7 +34,17 @@ type RealtimeOptions = {
   instanceId?: string;
   /** Messages per user on this instance: a burst of `capacity`, refilled at `perSecond` (default from the environment). */
   sendRate?: { capacity: number; perSecond: number };
+  /**
+   * Builds the Web Push queue, given who has a visible tab; null turns pushes off. Default: on when VAPID keys are
+   * configured (server.ts always has them), with the default sender. Tests pass one that trusts their push service.
+   */
+  createPush?: (listVisible: (userIds: string[]) => Promise<Set<string>>) => PushQueue | null;
 };
+
+function createDefaultPush(listVisible: (userIds: string[]) => Promise<Set<string>>): PushQueue | null {
+  const vapid = getVapidDetails();
+  return vapid ? createPushQueue({ vapid, listVisible }) : null;
+}
 
 export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOptions = {}): RealtimeServer {
   const env = getEnv();
@@ -97,8 +110,17 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
     io,
     redis ? createRedisPresenceStore(redis.command, getRedisPrefix(env), instanceId) : createMemoryPresenceStore(),
   );
+  // Visible tabs, counted like presence but under keys of their own: pushes go to users with none.
+  const visibility = startVisibility(
+    redis ? createRedisPresenceStore(redis.command, `${getRedisPrefix(env)}visible:`, instanceId) : createMemoryPresenceStore(),
+  );
+  const push = (options.createPush ?? createDefaultPush)(visibility.listVisible);
   const receipts = createReceiptBuffer(io);
-  httpServer.on('close', () => presence.stop());
+  httpServer.on('close', () => {
+    presence.stop();
+    visibility.stop();
+    push?.stop();
+  });
 
   io.on('connection', (socket) => {
     // The middleware above has read the cookie and nothing reads the handshake's headers again, but engine.io keeps
@@ -108,10 +130,11 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
     socket.request.rawHeaders = [];
     socket.handshake.headers = {};
     registerChatHandlers(io, socket);
-    registerMessageHandlers(io, socket, sendLimit);
+    registerMessageHandlers(io, socket, sendLimit, push);
     registerMessageChangeHandlers(io, socket, sendLimit);
     registerTypingHandlers(io, socket);
     registerReceiptHandlers(io, socket, receipts);
+    visibility.connected(socket);
     void presence.connected(socket.data.userId);
     socket.on('disconnect', () => void presence.disconnected(socket.data.userId));
   });

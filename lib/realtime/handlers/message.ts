@@ -3,6 +3,7 @@ import { getMessageRow, listMessagesAfter, type MessageRow } from '@/db/queries/
 import { insertMessage } from '@/db/queries/message-insert';
 import { getRecentMessagesCache, logCacheFailure } from '@/lib/cache/recent-messages';
 import { AppError } from '@/lib/errors';
+import type { PushQueue } from '@/lib/push/queue';
 import type { createTokenBucket } from '@/lib/rate-limit';
 import { messageSendSchema, messageSyncSchema, SYNC_PAGE_SIZE } from '../events';
 import { hideQuotesBefore } from '../messages';
@@ -21,7 +22,7 @@ async function readableOriginal(input: { chatId: string; userId: string; replyTo
   return original;
 }
 
-export function registerMessageHandlers(io: RealtimeServer, socket: RealtimeSocket, sendLimit: SendLimit) {
+export function registerMessageHandlers(io: RealtimeServer, socket: RealtimeSocket, sendLimit: SendLimit, push: PushQueue | null = null) {
   const { userId } = socket.data;
 
   socket.on(
@@ -46,6 +47,8 @@ export function registerMessageHandlers(io: RealtimeServer, socket: RealtimeSock
           // 4. Every member's tabs, on every process, including the sender's other tabs (a quote only to those who may read it).
           emitToReaders(io, 'message:new', message, stored.chatKind),
         ]);
+        // 5. Devices of members with no visible tab: queued, looked up and pushed later, beside delivery (lib/push/queue.ts).
+        push?.enqueue(message);
       }
       return message;
     }),
