@@ -10,6 +10,28 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'offline';
 /** How long an ended session waits before going to sign in (see onConnectError). */
 const SIGN_IN_DELAY_MS = 1_000;
 
+/**
+ * The server pushes to a user's devices only while none of their tabs is visible: each handshake says whether this
+ * tab is (socket.io sends `auth` with every connection attempt), and every change while connected is reported.
+ */
+function reportVisibility(socket: ClientSocket): () => void {
+  const isVisible = () => document.visibilityState === 'visible';
+  let stated = isVisible();
+  socket.auth = (send) => send({ visible: (stated = isVisible()) });
+  const report = () => {
+    if (!socket.connected || stated === isVisible()) return;
+    stated = isVisible();
+    socket.emit('visibility:set', { visible: stated });
+  };
+  // 'connect' too: the tab may have been hidden or shown between the handshake and now.
+  socket.on('connect', report);
+  document.addEventListener('visibilitychange', report);
+  return () => {
+    socket.off('connect', report);
+    document.removeEventListener('visibilitychange', report);
+  };
+}
+
 const RealtimeContext = createContext<{ socket: ClientSocket; status: ConnectionStatus; outbox: Outbox } | null>(null);
 
 export function RealtimeProvider({ userId, children }: { userId: string; children: ReactNode }) {
@@ -50,6 +72,7 @@ export function RealtimeProvider({ userId, children }: { userId: string; childre
     socket.on('connect_error', onConnectError);
     window.addEventListener('offline', onOffline);
     window.addEventListener('online', onOnline);
+    const stopReporting = reportVisibility(socket);
     socket.connect();
     return () => {
       clearTimeout(toSignIn);
@@ -58,6 +81,7 @@ export function RealtimeProvider({ userId, children }: { userId: string; childre
       socket.off('connect_error', onConnectError);
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);
+      stopReporting();
       socket.disconnect();
     };
   }, [socket, router, outbox]);
