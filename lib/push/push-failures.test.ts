@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getPushDevice } from '@/db/queries/push';
 import { data, makeGroup } from '@/lib/realtime/handlers/message-test-kit';
 import { closeTestServices, makeChat, nextEvent, sendMessage, waitFor } from '@/lib/testing/harness';
 import { installQueryLog, type QueryLog } from '@/lib/testing/query-log';
+import type { MessageDTO } from '@/lib/realtime/events';
+import { createPushQueue } from './queue';
 import { startPushTest, type PushTest } from './testing/push-harness';
 
 /** What a push service's answers do to subscriptions, that a dead one delays nothing, and what a drain costs Postgres. */
@@ -91,5 +94,21 @@ describe('cost', () => {
     expect(t.received(firstDevice).slice(before.first).map((push) => push.body)).toEqual([`${sender!.displayName}: three`]);
     expect(t.received(secondDevice).slice(before.second).map((push) => push.body)).toEqual([`${sender!.displayName}: three`]);
     expect(t.received(otherDevice).slice(before.other).map((push) => push.body)).toEqual(['elsewhere']);
+  });
+});
+
+describe('bounds', () => {
+  it('a full queue drops what comes next (with a warning) instead of growing', async () => {
+    const queue = createPushQueue({ vapid: t.vapid, agent: t.service.agent, listVisible: async () => new Set(), maxQueued: 2 });
+    const chats = [await makeChat(), await makeChat(), await makeChat()];
+    const devices = await Promise.all(chats.map((chat) => t.addDevice(chat.b)));
+    const message = (chat: (typeof chats)[number]): MessageDTO => ({
+      id: randomUUID(), chatId: chat.chatId, seq: 1, senderId: chat.a.id, clientId: randomUUID(), kind: 'text', body: 'queued', event: null,
+      replyTo: null, mentionIds: [], editedAt: null, deleted: false, reactions: [], version: 0, createdAt: new Date().toISOString(),
+    });
+    for (const chat of chats) queue.enqueue(message(chat));
+    await queue.idle();
+    queue.stop();
+    expect(devices.map((device) => t.requestsFor(device).length)).toEqual([1, 1, 0]);
   });
 });

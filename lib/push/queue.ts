@@ -32,6 +32,12 @@ type Job = { device: PushDevice; payload: PushPayload };
 
 /** Messages looked up per statement. */
 const LOOKUP_BATCH = 500;
+/**
+ * A drain starts this long after the first message that finds the queue idle, and takes everything queued by then:
+ * at most 1000/25 = 40 lookups a second at any send rate (a push is no worse for 25 ms), where draining at once
+ * would cost Postgres one more statement per message under load.
+ */
+const BATCH_WINDOW_MS = 25;
 /** Long enough for a real push service (FCM answers in ~100 ms), short enough that a dead one frees its slot soon. */
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -51,6 +57,16 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
   let inFlight = 0;
   let stopped = false;
   let idleWaiters: (() => void)[] = [];
+  // A full queue drops a lot at once: one warning per 10 s with the count, not one line per push.
+  let dropped = 0;
+  let warnedAt = 0;
+  const drop = (reason: 'lookup_queue_full' | 'send_queue_full') => {
+    dropped += 1;
+    if (Date.now() - warnedAt < 10_000) return;
+    logger.warn('push_dropped', { reason, dropped });
+    dropped = 0;
+    warnedAt = Date.now();
+  };
 
   const settleIdle = () => {
     if (draining || inFlight > 0 || messages.length > 0 || jobs.size > 0) return;
@@ -119,25 +135,24 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
     }
   }
 
+  /** One lookup for everything queued (up to LOOKUP_BATCH), then the next window if more came meanwhile. */
   async function drain() {
-    draining = true;
-    while (!stopped && messages.length > 0) {
-      const batch = messages.splice(0, LOOKUP_BATCH);
-      try {
-        for (const job of await plan(batch)) {
-          const key = `${job.device.endpoint}\n${job.payload.chatId}`;
-          if (!jobs.has(key) && jobs.size >= maxQueued) {
-            logger.warn('push_dropped', { reason: 'send_queue_full', chatId: job.payload.chatId });
-            continue;
-          }
-          jobs.set(key, job);
+    const batch = messages.splice(0, LOOKUP_BATCH);
+    try {
+      for (const job of await plan(batch)) {
+        const key = `${job.device.endpoint}\n${job.payload.chatId}`;
+        if (!jobs.has(key) && jobs.size >= maxQueued) {
+          drop('send_queue_full');
+          continue;
         }
-        pump();
-      } catch (error) {
-        // Postgres or Redis away: these messages notify no one (they are delivered and stored all the same).
-        logger.warn('push_lookup_failed', { messages: batch.length, error });
+        jobs.set(key, job);
       }
+      pump();
+    } catch (error) {
+      // Postgres or Redis away: these messages notify no one (they are delivered and stored all the same).
+      logger.warn('push_lookup_failed', { messages: batch.length, error });
     }
+    if (!stopped && messages.length > 0) return void setTimeout(() => void drain(), BATCH_WINDOW_MS).unref();
     draining = false;
     settleIdle();
   }
@@ -145,16 +160,13 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
   return {
     enqueue(message) {
       if (stopped || message.kind !== 'text' || message.deleted) return;
-      if (messages.length >= maxQueued) {
-        logger.warn('push_dropped', { reason: 'lookup_queue_full', chatId: message.chatId });
-        return;
-      }
+      if (messages.length >= maxQueued) return drop('lookup_queue_full');
       messages.push(message);
-      // Next turn of the event loop: the ack and the broadcast of this message go out first, and messages sent
-      // meanwhile join this drain's one lookup.
+      // Later, never now: the ack and the broadcast of this message go out first, and messages sent meanwhile
+      // join this drain's one lookup.
       if (!draining) {
         draining = true;
-        setImmediate(() => void drain());
+        setTimeout(() => void drain(), BATCH_WINDOW_MS).unref();
       }
     },
     idle() {
