@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { NotificationsToggle, PrivacyForm } from '@/components/auth/privacy-form';
+import { PrivacyForm } from '@/components/auth/privacy-form';
 import { DisplayNameForm, PasswordForm } from '@/components/auth/settings-forms';
+import { PushSettings } from '@/components/settings/push-settings';
 import { getPresenceFacts } from '@/db/queries/presence';
 import { requireUser } from '@/lib/auth';
+import { getEnv } from '@/lib/env';
 
 export const metadata: Metadata = { title: 'Settings' };
 
@@ -36,7 +38,8 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           <h2 id="notifications-heading" className="font-semibold">
             Notifications
           </h2>
-          <NotificationsToggle />
+          {/* The public key only: a browser subscribes with it, and only pushes signed by its private half reach it. */}
+          <PushSettings vapidPublicKey={getEnv().VAPID_PUBLIC_KEY ?? null} />
         </section>
         <section aria-labelledby="password-heading" className="flex flex-col gap-3">
           <h2 id="password-heading" className="font-semibold">
