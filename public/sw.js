@@ -3,6 +3,9 @@
 // IndexedDB copy (lib/offline/store.ts). The shell (/app-shell) renders nothing personal: a navigation that
 // cannot reach the server gets it, and it shows what the device saved.
 //
+// Web Push (showing a push, opening its chat on click) lives in its own file.
+importScripts('/sw-push.js');
+
 // Bump CACHE whenever PRECACHE or the offline page changes, so the old copies are dropped on activate.
 const CACHE = 'parley-shell-v2';
 const OFFLINE_URL = '/offline.html';
