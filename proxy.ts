@@ -50,5 +50,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ['/((?!api|_next|icons|sw\\.js|offline\\.html|manifest\\.webmanifest|icon\\.png|favicon\\.ico).*)'],
+  matcher: ['/((?!api|_next|icons|sw\\.js|sw-push\\.js|offline\\.html|manifest\\.webmanifest|icon\\.png|favicon\\.ico).*)'],
 };
