@@ -21,8 +21,10 @@ export type PushTest = {
   vapid: VapidDetails;
   /** Registers a device for the user, as the settings page would; returns the device's name on the push service. */
   addDevice(user: User, options?: { previews?: boolean }): Promise<string>;
-  /** A browser tab: `visible` as its handshake states it (undefined: states nothing, like a script). */
-  openTab(user: User, visible?: boolean): Promise<TestSocket>;
+  /** A browser tab: `visible` as its handshake states it (undefined: states nothing, like a script); on `url`, another instance. */
+  openTab(user: User, visible?: boolean, url?: string): Promise<TestSocket>;
+  /** Of these users, those with a visible tab, as the push queue sees them (every instance). */
+  listVisible(userIds: string[]): Promise<Set<string>>;
   /** The pushes the service received for a device, decrypted with that device's keys. */
   received(device: string): PushPayload[];
   requestsFor(device: string): PushRequest[];
@@ -33,10 +35,14 @@ export async function startPushTest(options: { timeoutMs?: number } = {}): Promi
   const service = await startTestPushService();
   const vapid: VapidDetails = { ...webpush.generateVAPIDKeys(), subject: 'mailto:push-test@parley.test' };
   let queue: PushQueue | undefined;
+  let listVisible: ((userIds: string[]) => Promise<Set<string>>) | undefined;
   const server = await startRealtimeServer({
-    createPush: (listVisible) => (queue = createPushQueue({ vapid, listVisible, agent: service.agent, timeoutMs: options.timeoutMs })),
+    createPush: (visible) => {
+      listVisible = visible;
+      return (queue = createPushQueue({ vapid, listVisible: visible, agent: service.agent, timeoutMs: options.timeoutMs }));
+    },
   });
-  if (!queue) throw new Error('the realtime server did not build its push queue');
+  if (!queue || !listVisible) throw new Error('the realtime server did not build its push queue');
   const keysByDevice = new Map<string, TestSubscriptionKeys>();
   const tabs: TestSocket[] = [];
   const requestsFor = (device: string) => service.requests.filter((request) => request.device === device);
@@ -53,8 +59,9 @@ export async function startPushTest(options: { timeoutMs?: number } = {}): Promi
       await savePushSubscription({ userId: user.id, endpoint: service.endpoint(device), p256dh: keys.p256dh, auth: keys.auth, previews });
       return device;
     },
-    async openTab(user, visible) {
-      const socket: TestSocket = connectClient(server.url, {
+    listVisible,
+    async openTab(user, visible, url = server.url) {
+      const socket: TestSocket = connectClient(url, {
         transports: ['websocket'],
         extraHeaders: { cookie: cookieHeader(await mintSessionToken(user)) },
         auth: visible === undefined ? {} : { visible },
