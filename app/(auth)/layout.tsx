@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ForgetOfflineData } from '@/components/offline/forget-offline-data';
+import { ForgetDeviceData } from '@/components/offline/forget-device-data';
 
 export default function AuthLayout({ children }: { children: ReactNode }) {
   return (
@@ -8,7 +8,7 @@ export default function AuthLayout({ children }: { children: ReactNode }) {
         <p className="mb-6 text-center text-2xl font-bold tracking-tight text-accent">Parley</p>
         {children}
       </div>
-      <ForgetOfflineData />
+      <ForgetDeviceData />
     </main>
   );
 }

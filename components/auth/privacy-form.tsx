@@ -1,6 +1,5 @@
 'use client';
 
-import { useEffect, useState } from 'react';
 import { changePrivacy } from '@/app/(chat)/settings/actions';
 import { Button } from '@/components/ui/button';
 import type { Privacy } from '@/db/queries/presence';
@@ -33,23 +32,5 @@ export function PrivacyForm({ privacy }: { privacy: Privacy }) {
         Save privacy
       </Button>
     </form>
-  );
-}
-
-/** Asks for permission to show system notifications for messages in chats that are not open. */
-export function NotificationsToggle() {
-  const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>('default');
-  useEffect(() => {
-    const current = typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
-    // Read once the page is in the browser; the server cannot know.
-    queueMicrotask(() => setPermission(current));
-  }, []);
-  if (permission === 'unsupported') return <p className="text-sm text-muted">This browser does not support notifications.</p>;
-  if (permission === 'granted') return <p className="text-sm">Notifications are on for this device.</p>;
-  if (permission === 'denied') return <p className="text-sm text-muted">Notifications are blocked in your browser settings.</p>;
-  return (
-    <Button type="button" className="self-start" onClick={() => void Notification.requestPermission().then(setPermission)}>
-      Enable notifications
-    </Button>
   );
 }

@@ -3,6 +3,7 @@
 import type { useRouter } from 'next/navigation';
 import { useEffect, useTransition } from 'react';
 import { markUnread } from '@/app/(chat)/actions';
+import { isPushDevice } from '@/lib/push/device';
 import type { ChatSummaryDTO, MessageDTO } from '@/lib/realtime/events';
 
 /** True while notifications of the chat are off ("always" is a far-future time). */
@@ -100,6 +101,8 @@ export function notifyNewMessage(
   // A system line ("Ana added Bo") is shown in the list, never as a notification.
   if (message.kind !== 'text') return;
   if (isMuted(chat) && !message.mentionIds.includes(meId)) return;
+  // A hidden tab on a device with push on: the server's push says it (honouring private previews), once.
+  if (document.visibilityState === 'hidden' && isPushDevice()) return;
   const title = chat.kind === 'group' && senderName ? `${senderName} in ${chat.title}` : chat.title;
   const notification = new Notification(title, { body: message.body.slice(0, 140), tag: chat.id });
   notification.onclick = () => {

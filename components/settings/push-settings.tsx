@@ -3,9 +3,8 @@
 import { useEffect, useId, useState } from 'react';
 import { deletePushSubscription, getPushDevice, savePushSubscription, setPushPreviews } from '@/app/(chat)/settings/push-actions';
 import { errorMessages } from '@/components/ui/error-messages';
+import { markPushDevice } from '@/lib/push/device';
 
-/** Set while this device receives pushes, for the in-page notifications to step aside for them (same tag, same text). */
-export const PUSH_DEVICE_FLAG = 'parley:push-device';
 
 type Support = 'checking' | 'unsupported' | 'ios-install' | 'ready';
 type DeviceState = { support: Support; permission: NotificationPermission; enabled: boolean; previews: boolean };
@@ -83,7 +82,7 @@ export function PushSettings({ vapidPublicKey }: { vapidPublicKey: string | null
       subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
       const saved = await savePushSubscription({ ...subscription.toJSON(), previews: state.previews });
       if (!saved.ok) return errorMessages[saved.error];
-      localStorage.setItem(PUSH_DEVICE_FLAG, '1');
+      markPushDevice(true);
       return { permission, enabled: true };
     });
 
@@ -94,7 +93,7 @@ export function PushSettings({ vapidPublicKey }: { vapidPublicKey: string | null
         await deletePushSubscription({ endpoint: subscription.endpoint });
         await subscription.unsubscribe();
       }
-      localStorage.removeItem(PUSH_DEVICE_FLAG);
+      markPushDevice(false);
       return { enabled: false };
     });
 

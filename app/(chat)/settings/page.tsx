@@ -25,7 +25,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           <h2 id="profile-heading" className="font-semibold">
             Profile
           </h2>
-          <p className="text-sm text-muted">Signed in as @{user.username}</p>
+          <p className="text-sm text-muted [overflow-wrap:anywhere]">Signed in as @{user.username}</p>
           <DisplayNameForm displayName={user.displayName} />
         </section>
         <section aria-labelledby="privacy-heading" className="flex flex-col gap-3">
