@@ -8,7 +8,9 @@ export const metadata: Metadata = {
   description: 'Real-time chat that never loses a message.',
   applicationName: 'Parley',
   appleWebApp: { capable: true, title: 'Parley', statusBarStyle: 'default' },
-  icons: { apple: '/icons/apple-touch-icon.png' },
+  // Listing any icon here drops the automatic <link> for app/icon.png; without one, browsers fetch /favicon.ico
+  // (a 404, logged as a console error: Lighthouse's best practices).
+  icons: { icon: [{ url: '/icon.png', type: 'image/png' }], apple: '/icons/apple-touch-icon.png' },
 };
 
 export const viewport: Viewport = {
