@@ -5,7 +5,8 @@ import { useRealtime, type ConnectionStatus } from '@/components/realtime-provid
 import { errorMessages } from '@/components/ui/error-messages';
 import { formatLastSeen, useIsClient } from '@/components/ui/time';
 import { draftKey } from '@/lib/offline/drafts';
-import { EDIT_WINDOW_MS, type ChatSummaryDTO, type MemberDTO, type MessageDTO, type PresenceDTO, type UserDTO } from '@/lib/realtime/events';
+import type { ChatSummaryDTO, MemberDTO, MessageDTO, PresenceDTO, UserDTO } from '@/lib/realtime/events';
+import { EDIT_WINDOW_MS } from '@/lib/realtime/limits';
 import { reportReceipt } from '@/lib/realtime/receipt-reporter';
 import { ChatHeader, useLiveChat } from './chat-header';
 import { MessageComposer } from './message-composer';

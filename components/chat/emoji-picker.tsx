@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { emojiSchema } from '@/lib/realtime/events';
+import { isSingleEmoji } from '@/lib/realtime/limits';
 
 /** A small set people reach for most; any other emoji can be typed or pasted below. */
 const COMMON = [
@@ -48,7 +48,7 @@ export function EmojiPicker({ onPick, onClose }: Props) {
 
   const submitCustom = () => {
     const value = custom.trim();
-    if (!emojiSchema.safeParse(value).success) return setError(true);
+    if (!isSingleEmoji(value)) return setError(true);
     onPick(value);
   };
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useEffectEvent, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
-import { QUICK_REACTIONS } from '@/lib/realtime/events';
+import { QUICK_REACTIONS } from '@/lib/realtime/limits';
 
 export type MessageAction = 'reply' | 'more-reactions' | 'edit' | 'copy' | 'delete';
 

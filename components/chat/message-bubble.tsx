@@ -3,7 +3,8 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { errorMessages } from '@/components/ui/error-messages';
 import { Time } from '@/components/ui/time';
-import { EDIT_WINDOW_MS, type MessageDTO, type ReplyPreviewDTO } from '@/lib/realtime/events';
+import type { MessageDTO, ReplyPreviewDTO } from '@/lib/realtime/events';
+import { EDIT_WINDOW_MS } from '@/lib/realtime/limits';
 import { EmojiPicker } from './emoji-picker';
 import { MessageActions, type MessageAction } from './message-actions';
 import { MessageText, type Mentions } from './message-text';

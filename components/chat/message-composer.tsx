@@ -4,7 +4,8 @@ import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent 
 import { useIsClient } from '@/components/ui/time';
 import { MESSAGE_MAX_LENGTH } from '@/lib/errors';
 import { readDraft, writeDraft } from '@/lib/offline/drafts';
-import { characterCount, type MemberDTO } from '@/lib/realtime/events';
+import type { MemberDTO } from '@/lib/realtime/events';
+import { characterCount } from '@/lib/realtime/limits';
 import { findMentionQuery, matchMembers, MentionSuggestions, suggestionId } from './mention-suggestions';
 import { ComposerContext } from './reply-quote';
 

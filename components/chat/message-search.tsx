@@ -6,7 +6,7 @@ import { searchMessages } from '@/app/(chat)/search-actions';
 import { errorMessages } from '@/components/ui/error-messages';
 import { Time } from '@/components/ui/time';
 import type { MessageSearchResultDTO } from '@/db/queries/search';
-import { SEARCH_QUERY_MAX_LENGTH } from '@/lib/realtime/events';
+import { SEARCH_QUERY_MAX_LENGTH } from '@/lib/realtime/limits';
 import { SearchSnippet } from './search-snippet';
 
 const DEBOUNCE_MS = 250;

@@ -8,7 +8,8 @@ import { Dialog } from '@/components/ui/dialog';
 import { errorMessages } from '@/components/ui/error-messages';
 import { Field } from '@/components/ui/field';
 import { fail } from '@/lib/errors';
-import { GROUP_MAX_MEMBERS, GROUP_TITLE_MAX_LENGTH, type UserDTO } from '@/lib/realtime/events';
+import type { UserDTO } from '@/lib/realtime/events';
+import { GROUP_MAX_MEMBERS, GROUP_TITLE_MAX_LENGTH } from '@/lib/realtime/limits';
 import { UserPicker } from './user-picker';
 
 /** Fewest other people a group starts with (the creator makes three). */

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useRealtime } from '@/components/realtime-provider';
 import type { ErrorCode } from '@/lib/errors';
-import { type MessageDTO, type SyncPage } from '@/lib/realtime/events';
+import type { MessageDTO, SyncPage } from '@/lib/realtime/events';
 import { contiguousEnd, mergeMessages, newClientId } from '@/lib/realtime/messages';
 import type { OutboxEntry } from '@/lib/realtime/outbox';
 

@@ -1,0 +1,21 @@
+/**
+ * The limits and small helpers the browser shares with the server's contract (lib/realtime/events.ts), kept
+ * free of zod: client components import these from here, so the chat page ships without the validation library
+ * (~34 KB gzipped, a fifth of its first-load JavaScript). The server validates with events.ts' schemas.
+ */
+
+/** Counts what a person sees as characters (code points), the same on client and server. */
+export const characterCount = (text: string) => Array.from(text).length;
+
+/** One emoji (a single grapheme, RGI sequences included), nothing else. */
+export const isSingleEmoji = (value: string) => value.length <= 32 && new RegExp('^\\p{RGI_Emoji}$', 'v').test(value);
+
+/** Own messages can be edited for this long after sending. */
+export const EDIT_WINDOW_MS = 24 * 60 * 60_000;
+/** WhatsApp's size; the benchmark's fan-out scenario (c) sends to a 1,000-member group. */
+export const GROUP_MAX_MEMBERS = 1024;
+export const GROUP_TITLE_MAX_LENGTH = 100;
+/** The quick set under a message; any other emoji comes from the picker. */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
+/** Longest message search query, in characters: the search box and the server action share it. */
+export const SEARCH_QUERY_MAX_LENGTH = 100;
