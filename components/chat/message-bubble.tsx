@@ -142,7 +142,8 @@ export function MessageBubble(props: Props) {
       {message && !deleted ? (
         <Reactions reactions={message.reactions} meId={meId} nameOf={nameOf} mine={mine} disabled={!canWrite} onToggle={(emoji) => props.onReact(message, emoji)} />
       ) : null}
-      <span className={`flex items-center gap-1 px-1 text-[11px] text-muted ${mine ? 'justify-end' : ''}`}>
+      {/* One line tall before the time is filled in after hydration, so the conversation does not shift then. */}
+      <span className={`flex min-h-[1lh] items-center gap-1 px-1 text-[11px] text-muted ${mine ? 'justify-end' : ''}`}>
         {message?.editedAt && !deleted ? <span title="Edited">edited</span> : null}
         <Time iso={item.createdAt} />
         {mine && receipt ? (
