@@ -1,13 +1,16 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import { useRealtime } from '@/components/realtime-provider';
 import type { ChatSummaryDTO, MemberDTO, MessageDTO, UserDTO } from '@/lib/realtime/events';
 import { ChatAvatar } from './avatar';
 import { ChatMenu } from './chat-menu';
-import { GroupInfo } from './group-info';
 import { MutedIcon, isMuted } from './unread';
+
+// Opened now and then, in groups only: fetched on first open, not shipped with every chat page (first-load JS budget).
+const GroupInfo = dynamic(() => import('./group-info').then((module) => module.GroupInfo));
 
 /**
  * The chat as it is now: the page's copy, replaced by every 'chat:updated' for it (renamed, muted, archived,

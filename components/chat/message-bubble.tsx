@@ -1,16 +1,19 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import { useEffect, useId, useRef, useState } from 'react';
 import { errorMessages } from '@/components/ui/error-messages';
 import { Time } from '@/components/ui/time';
 import type { MessageDTO, ReplyPreviewDTO } from '@/lib/realtime/events';
 import { EDIT_WINDOW_MS } from '@/lib/realtime/limits';
-import { EmojiPicker } from './emoji-picker';
 import { MessageActions, type MessageAction } from './message-actions';
 import { MessageText, type Mentions } from './message-text';
 import { Reactions } from './reactions';
 import { ReplyQuote } from './reply-quote';
 import type { PendingMessage } from './use-chat-room';
+
+// The full picker opens on demand: fetched then, not shipped with every chat page (first-load JS budget).
+const EmojiPicker = dynamic(() => import('./emoji-picker').then((module) => module.EmojiPicker));
 
 /** A stored message, or one of mine still in the outbox. */
 export type Item = {
