@@ -15,7 +15,7 @@ import { buildIfNeeded } from './build-if-needed.mjs';
 import { runWithTestServices } from './with-test-services.mjs';
 
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
-const DEADLINE_MS = 240_000;
+const DEADLINE_MS = 180_000;
 
 const { values: options } = parseArgs({
   options: { inner: { type: 'boolean', default: false }, runs: { type: 'string', default: '3' }, json: { type: 'string' }, lhr: { type: 'string' } },
@@ -39,7 +39,7 @@ if (!options.inner) {
 // Inner: the services' env is set. Loaded only here, so the outer process stays light.
 const { startServer } = await import('./lighthouse/server.mjs');
 const { seedChat } = await import('./lighthouse/seed.mjs');
-const { auditOnce } = await import('./lighthouse/audit.mjs');
+const { auditOnce, killAllChromes } = await import('./lighthouse/audit.mjs');
 const { summarize, formatReport } = await import('./lighthouse/report.mjs');
 
 const log = (line) => process.stdout.write(`[lighthouse] ${line}\n`);
@@ -49,6 +49,7 @@ let server;
 
 async function shutdown() {
   aborter.abort();
+  killAllChromes();
   await server?.stop();
 }
 

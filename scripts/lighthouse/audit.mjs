@@ -10,6 +10,9 @@ import WebSocket from 'ws';
 export const CATEGORIES = ['performance', 'accessibility', 'best-practices'];
 const METRICS = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index'];
 
+/** Kills every Chromium this process launched, one still starting included (a signal may come mid-launch). */
+export const killAllChromes = () => chromeLauncher.killAll();
+
 /** Sends one DevTools-protocol command to the browser target and resolves with its result. */
 async function browserCommand(port, method, params) {
   const version = await (await fetch(`http://127.0.0.1:${port}/json/version`)).json();
@@ -78,6 +81,10 @@ export async function auditOnce({ url, chromePath, cookie, timeoutMs = 60_000, s
       // Already gone.
     }
   };
+  if (signal?.aborted) {
+    kill();
+    throw new Error('aborted');
+  }
   signal?.addEventListener('abort', kill, { once: true });
   let timer;
   try {
