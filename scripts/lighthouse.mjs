@@ -1,7 +1,8 @@
 /**
- * `node scripts/lighthouse.mjs [--runs 3] [--json file] [--lhr dir]` (--lhr keeps each run's full Lighthouse report): Lighthouse 12 (mobile emulation, simulated
- * throttling) on /login and on a real chat page, signed in, against the production build; exits 1 when
- * a median score or the chat page's first-load JavaScript misses issue 7's thresholds (scripts/lighthouse/report.mjs).
+ * `node scripts/lighthouse.mjs [--runs 3] [--json file] [--lhr dir]`: Lighthouse 12 (its default config: mobile
+ * emulation, simulated throttling) on /login and on a real chat page, signed in, against the production build;
+ * exits 1 when a median score or the chat page's first-load JavaScript misses issue 7's thresholds
+ * (scripts/lighthouse/report.mjs). --json writes the figures, --lhr keeps each run's full Lighthouse report.
  *
  * Builds when the sources are newer than the last build, provisions a throwaway database and Redis prefix
  * (scripts/with-test-services.mjs: DATABASE_URL's server or an embedded Postgres), then re-runs itself inside

@@ -115,6 +115,8 @@ export async function auditOnce({ url, chromePath, cookie, timeoutMs = 60_000, s
     return {
       scores: Object.fromEntries(CATEGORIES.map((id) => [id, Math.round(lhr.categories[id].score * 100)])),
       metrics: Object.fromEntries(METRICS.map((id) => [id, lhr.audits[id].numericValue])),
+      // Lighthouse's measure of the CPU this run had (higher is faster): on a shared machine it explains outliers.
+      benchmarkIndex: Math.round(lhr.environment.benchmarkIndex),
       lcpElement: lhr.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? null,
       scripts: scriptsOf(artifacts.DevtoolsLog),
       failing: Object.fromEntries(CATEGORIES.map((id) => [id, failingAudits(lhr, id)])),

@@ -31,10 +31,10 @@ export function summarize(page, runs) {
 
 /** The table printed at the end, every run then the medians, and what missed. */
 export function formatReport(pages) {
-  const widths = [8, 4, 5, 5, 4, 7, 7, 7, 6, 6, 8, 10, 11];
-  const header = pad(['page', 'run', 'perf', 'a11y', 'bp', 'FCP ms', 'LCP ms', 'TBT ms', 'CLS', 'SI ms', 'scripts', 'JS gzip', 'JS on wire'], widths);
+  const widths = [8, 4, 5, 5, 4, 7, 7, 7, 6, 6, 6, 8, 10, 11];
+  const header = pad(['page', 'run', 'perf', 'a11y', 'bp', 'FCP ms', 'LCP ms', 'TBT ms', 'CLS', 'SI ms', 'CPU', 'scripts', 'JS gzip', 'JS on wire'], widths);
   const lines = [header, '-'.repeat(header.length)];
-  const row = (name, label, scores, metrics, scriptCount, body, wire) =>
+  const row = (name, label, scores, metrics, cpu, scriptCount, body, wire) =>
     pad(
       [
         name,
@@ -45,6 +45,7 @@ export function formatReport(pages) {
         Math.round(metrics['total-blocking-time']),
         metrics['cumulative-layout-shift'].toFixed(3),
         Math.round(metrics['speed-index']),
+        cpu,
         scriptCount,
         kib(body),
         kib(wire),
@@ -52,12 +53,13 @@ export function formatReport(pages) {
       widths,
     );
   for (const { page, runs, summary } of pages) {
-    runs.forEach((run, i) => lines.push(row(page.name, i + 1, run.scores, run.metrics, run.scripts.length, sumOf(run, 'body'), sumOf(run, 'wire'))));
-    lines.push(row(page.name, 'med', summary.scores, summary.metrics, '', summary.jsBytes, summary.jsWireBytes));
+    runs.forEach((run, i) => lines.push(row(page.name, i + 1, run.scores, run.metrics, run.benchmarkIndex, run.scripts.length, sumOf(run, 'body'), sumOf(run, 'wire'))));
+    lines.push(row(page.name, 'med', summary.scores, summary.metrics, '', '', summary.jsBytes, summary.jsWireBytes));
   }
   lines.push('', `thresholds (median of runs): performance ≥ ${THRESHOLDS.performance}, accessibility ${THRESHOLDS.accessibility}, best practices ≥ ${THRESHOLDS['best-practices']};`);
   lines.push(`first-load JS of the chat page ≤ ${kib(JS_BUDGET_BYTES)} (${JS_BUDGET_BYTES} B), worst run: every script the load fetched, its body as`);
-  lines.push('sent (gzip; chunks under 1 KB are sent uncompressed and count as is); "on wire" adds the HTTP response headers');
+  lines.push('sent (gzip; chunks under 1 KB are sent uncompressed and count as is); "on wire" adds the HTTP response headers;');
+  lines.push('CPU: Lighthouse\'s benchmark index of the run (higher is faster; it drops when other work shares the machine)');
   for (const { page, runs } of pages) {
     const run = runs[0];
     const encodings = [...new Set(run.scripts.map((script) => script.encoding))].join(', ');
