@@ -120,7 +120,7 @@ export async function auditOnce({ url, chromePath, cookie, timeoutMs = 60_000, s
       lcpElement: lhr.audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? null,
       scripts: scriptsOf(artifacts.DevtoolsLog),
       failing: Object.fromEntries(CATEGORIES.map((id) => [id, failingAudits(lhr, id)])),
-      consoleErrors: (lhr.audits['errors-in-console']?.details?.items ?? []).map((item) => `${item.source}: ${item.description}${item.url ? ` (${item.url})` : ''}`),
+      consoleErrors: (lhr.audits['errors-in-console']?.details?.items ?? []).map((item) => `${item.source}: ${item.description}${item.sourceLocation?.url ? ` (${item.sourceLocation.url})` : ''}`),
       warnings: lhr.runWarnings,
       lhr,
     };
