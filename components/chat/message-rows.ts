@@ -7,8 +7,9 @@ const GROUP_WINDOW_MS = 5 * 60_000;
 
 export type Row = { kind: 'system'; message: MessageDTO } | { kind: 'group'; items: Item[] } | { kind: 'day'; key: string; label: string };
 
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
-const yearFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+// Built on first use: each formatter costs milliseconds to build on a phone, and most conversations only say "Today".
+let dayFormat: Intl.DateTimeFormat | undefined;
+let yearFormat: Intl.DateTimeFormat | undefined;
 
 /** "Today", "Yesterday", "Monday 3 March", or with the year when it is not this one; in the reader's time zone. */
 function dayLabel(date: Date, now: Date): string {
@@ -16,7 +17,12 @@ function dayLabel(date: Date, now: Date): string {
   const days = Math.round((day(now) - day(date)) / 86_400_000);
   if (days === 0) return 'Today';
   if (days === 1) return 'Yesterday';
-  return date.getFullYear() === now.getFullYear() ? dayFormat.format(date) : yearFormat.format(date);
+  if (date.getFullYear() === now.getFullYear()) {
+    dayFormat ??= new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
+    return dayFormat.format(date);
+  }
+  yearFormat ??= new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+  return yearFormat.format(date);
 }
 
 /**
