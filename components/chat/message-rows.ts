@@ -1,4 +1,5 @@
 import type { MessageDTO, ReplyPreviewDTO } from '@/lib/realtime/events';
+import { lazy } from '@/components/ui/lazy';
 import type { Item } from './message-bubble';
 
 /** How the conversation is laid out: day headings, runs of one sender, system lines; and quotes as they are now. */
@@ -7,9 +8,9 @@ const GROUP_WINDOW_MS = 5 * 60_000;
 
 export type Row = { kind: 'system'; message: MessageDTO } | { kind: 'group'; items: Item[] } | { kind: 'day'; key: string; label: string };
 
-// Built on first use: each formatter costs milliseconds to build on a phone, and most conversations only say "Today".
-let dayFormat: Intl.DateTimeFormat | undefined;
-let yearFormat: Intl.DateTimeFormat | undefined;
+// Built on first use: most conversations only say "Today".
+const dayFormat = lazy(() => new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' }));
+const yearFormat = lazy(() => new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' }));
 
 /** "Today", "Yesterday", "Monday 3 March", or with the year when it is not this one; in the reader's time zone. */
 function dayLabel(date: Date, now: Date): string {
@@ -17,12 +18,8 @@ function dayLabel(date: Date, now: Date): string {
   const days = Math.round((day(now) - day(date)) / 86_400_000);
   if (days === 0) return 'Today';
   if (days === 1) return 'Yesterday';
-  if (date.getFullYear() === now.getFullYear()) {
-    dayFormat ??= new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
-    return dayFormat.format(date);
-  }
-  yearFormat ??= new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
-  return yearFormat.format(date);
+  if (date.getFullYear() === now.getFullYear()) return dayFormat().format(date);
+  return yearFormat().format(date);
 }
 
 /**

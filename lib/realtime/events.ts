@@ -4,6 +4,11 @@
  */
 import { z } from 'zod';
 import { MESSAGE_MAX_LENGTH, type Result } from '@/lib/errors';
+import { characterCount, isSingleEmoji } from './limits';
+
+// The limits the browser shares live in limits.ts (no zod there, so none ships to the browser); the server's
+// code keeps importing them from the contract.
+export { characterCount, EDIT_WINDOW_MS, GROUP_MAX_MEMBERS, GROUP_TITLE_MAX_LENGTH, QUICK_REACTIONS, SEARCH_QUERY_MAX_LENGTH } from './limits';
 
 // zod probes for eval (`Function('')`) when the first z.object below is built; our CSP has no 'unsafe-eval', so in
 // the browser that probe is refused and reported as a violation on every page that loads this file. Skip it there.
@@ -90,9 +95,6 @@ export type ChatSummaryDTO = {
   peerReadSeq: number | null;
 };
 
-/** Counts what a person sees as characters (code points), the same on client and server. */
-export const characterCount = (text: string) => Array.from(text).length;
-
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export const messageBodySchema = z
@@ -114,18 +116,8 @@ export const messageSendSchema = z.object({
 export const messageEditSchema = z.object({ chatId: z.uuid(), messageId: z.uuid(), body: messageBodySchema });
 export const messageDeleteSchema = z.object({ chatId: z.uuid(), messageId: z.uuid() });
 /** One emoji (a single grapheme, RGI sequences included), nothing else. */
-export const emojiSchema = z
-  .string()
-  .max(32)
-  .refine((value) => new RegExp('^\\p{RGI_Emoji}$', 'v').test(value), { message: 'not_emoji' });
+export const emojiSchema = z.string().max(32).refine(isSingleEmoji, { message: 'not_emoji' });
 export const reactionToggleSchema = z.object({ chatId: z.uuid(), messageId: z.uuid(), emoji: emojiSchema });
-/** Own messages can be edited for this long after sending. */
-export const EDIT_WINDOW_MS = 24 * 60 * 60_000;
-/** WhatsApp's size; the benchmark's fan-out scenario (c) sends to a 1,000-member group. */
-export const GROUP_MAX_MEMBERS = 1024;
-export const GROUP_TITLE_MAX_LENGTH = 100;
-/** The quick set under a message; any other emoji comes from the picker. */
-export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
 export const messageSyncSchema = z.object({ chatId: z.uuid(), afterSeq: z.number().int().min(0).max(2_147_483_647) });
 
 export const typingSchema = z.object({ chatId: z.uuid() });
@@ -165,8 +157,6 @@ export type SyncPage = { messages: MessageDTO[]; hasMore: boolean };
 export const SYNC_PAGE_SIZE = 200;
 export const RECENT_MESSAGES = 25;
 export const HISTORY_PAGE_SIZE = 50;
-/** Longest message search query, in characters: the search box and the server action share it. */
-export const SEARCH_QUERY_MAX_LENGTH = 100;
 
 export type Ack<T> = (result: Result<T>) => void;
 
