@@ -31,6 +31,14 @@ const envSchema = z
     VAPID_PRIVATE_KEY: optional(base64urlBytes(32)),
     // A contact the push services can reach about abuse: mailto: or https:. Default derived from APP_URL.
     VAPID_SUBJECT: optional(z.string().regex(/^(mailto:|https:\/\/)\S+$/, 'a mailto: or https: URL')),
+    // Comma-separated push service hosts subscriptions may point at ('.example.com' = any subdomain); replaces the
+    // default list (lib/push/subscription.ts).
+    PUSH_SERVICE_HOSTS: optional(
+      z
+        .string()
+        .transform((value) => value.split(',').map((host) => host.trim()).filter(Boolean))
+        .pipe(z.array(z.string().regex(/^\.?[a-z0-9.-]+$/i, 'host names')).min(1)),
+    ),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     // Per user and instance: a burst of SEND_RATE_BURST messages, refilled at SEND_RATE_PER_SECOND.
     SEND_RATE_PER_SECOND: z.coerce.number().positive().default(10),

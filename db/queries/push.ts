@@ -9,8 +9,10 @@ export const PUSH_SUBSCRIPTIONS_PER_USER = 20;
 export type PushSubscriptionInput = { userId: string; endpoint: string; p256dh: string; auth: string; previews: boolean };
 
 /**
- * Stores this device for this user. The endpoint identifies the device: subscribing it again replaces its keys, and
- * on a shared browser the last user to turn notifications on becomes its owner (the previous one stops hearing there).
+ * Stores this device for this user. The endpoint identifies the device: its owner subscribing it again replaces its
+ * keys, and on a shared browser (the same endpoint with the same keys: the browser's one subscription) the last
+ * user to turn notifications on becomes its owner. Someone who merely knows another's endpoint, without its keys,
+ * changes nothing.
  */
 export async function savePushSubscription(input: PushSubscriptionInput): Promise<void> {
   const { userId, endpoint, p256dh, auth, previews } = input;
@@ -18,7 +20,11 @@ export async function savePushSubscription(input: PushSubscriptionInput): Promis
     await tx
       .insert(pushSubscriptions)
       .values({ userId, endpoint, p256dh, auth, previews })
-      .onConflictDoUpdate({ target: pushSubscriptions.endpoint, set: { userId, p256dh, auth, previews, createdAt: sql`now()` } });
+      .onConflictDoUpdate({
+        target: pushSubscriptions.endpoint,
+        set: { userId, p256dh, auth, previews, createdAt: sql`now()` },
+        setWhere: sql`${pushSubscriptions.userId} = ${userId} or (${pushSubscriptions.p256dh} = ${p256dh} and ${pushSubscriptions.auth} = ${auth})`,
+      });
     const keep = tx
       .select({ id: pushSubscriptions.id })
       .from(pushSubscriptions)

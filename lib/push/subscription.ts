@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Longer than any push service's endpoint we know of (FCM's are ~200 characters). */
@@ -16,12 +15,24 @@ const base64urlKey = (bytes: number) =>
     .refine((value) => Buffer.from(value, 'base64url').length === bytes);
 
 /**
- * Where the server will POST, as this device's push service. web-push speaks only https, so http is refused
- * everywhere. In production the host must be a name on port 443, as every browser's push service is: a subscription
- * is user input, and an IP literal, localhost or another port would let a user point the server at its own network.
- * Outside production a loopback host on any port is allowed, for a push service emulator and the tests.
+ * The push services browsers use (Chrome, Edge, Opera, Samsung: FCM; Firefox: Mozilla; Safari: Apple; legacy
+ * Edge: WNS). `.`-prefixed entries match any subdomain. PUSH_SERVICE_HOSTS replaces the list.
  */
-export function endpointSchema(options: { production: boolean }) {
+export const DEFAULT_PUSH_SERVICE_HOSTS = ['fcm.googleapis.com', 'updates.push.services.mozilla.com', '.push.apple.com', '.notify.windows.com'];
+
+function hostAllowed(host: string, allowed: string[]): boolean {
+  return allowed.some((entry) => (entry.startsWith('.') ? host.endsWith(entry) && host.length > entry.length : host === entry));
+}
+
+/**
+ * Where the server will POST, as this device's push service. A subscription is user input: any other host would
+ * let a user aim the server at its own network (a name can resolve anywhere, `10.0.0.5.nip.io` included) or hold
+ * its push slots with a deliberately slow server. So in production only the known push services, over https on
+ * port 443 (web-push speaks only https). Outside production a loopback host on any port is allowed as well, for a
+ * push service emulator and the tests.
+ */
+export function endpointSchema(options: { production: boolean; hosts?: string[] }) {
+  const allowed = (options.hosts ?? DEFAULT_PUSH_SERVICE_HOSTS).map((host) => host.toLowerCase());
   return z
     .string()
     .max(ENDPOINT_MAX_LENGTH)
@@ -34,13 +45,12 @@ export function endpointSchema(options: { production: boolean }) {
       }
       if (url.protocol !== 'https:' || url.username || url.password || url.hash) return false;
       if (!options.production && LOOPBACK_HOSTS.has(url.hostname)) return true;
-      const host = url.hostname.replace(/^\[|\]$/g, '');
-      return url.port === '' && isIP(host) === 0 && host !== 'localhost' && host.includes('.');
+      return url.port === '' && hostAllowed(url.hostname, allowed);
     }, 'not a push service URL');
 }
 
 /** What the settings page sends: PushSubscription.toJSON()'s endpoint and keys (other fields are dropped), and the previews choice. */
-export function pushSubscriptionSchema(options: { production: boolean }) {
+export function pushSubscriptionSchema(options: { production: boolean; hosts?: string[] }) {
   return z.object({
     endpoint: endpointSchema(options),
     keys: z.object({

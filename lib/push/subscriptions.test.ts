@@ -39,11 +39,25 @@ describe('what the settings page may register', () => {
     ['loopback', 'https://127.0.0.1:8443/push'],
     ['a single-label (internal) name', 'https://intranet/push'],
     ['another port', 'https://fcm.googleapis.com:8443/push'],
+    ['a name that is not a push service', 'https://push.example.com/push'],
+    ['a name resolving to a private address', 'https://10.0.0.5.nip.io/push'],
+    ['a lookalike of a push service', 'https://fcm.googleapis.com.evil.example/push'],
+    ['localhost with a trailing dot', 'https://localhost./push'],
     ['credentials', 'https://user:pw@fcm.googleapis.com/push'],
     ['not a URL', 'fcm.googleapis.com/push'],
     ['too long', `https://fcm.googleapis.com/${'a'.repeat(2048)}`],
   ])('in production refuses an endpoint with %s', (_, endpoint) => {
     expect(production.safeParse({ ...valid, endpoint }).success).toBe(false);
+  });
+
+  it('in production accepts the browsers’ push services, subdomains where they use them, or the configured list', () => {
+    for (const endpoint of ['https://updates.push.services.mozilla.com/wpush/v2/x', 'https://web.push.apple.com/QGx', 'https://wns2-by3p.notify.windows.com/w/?token=x']) {
+      expect(production.safeParse({ ...valid, endpoint }).success, endpoint).toBe(true);
+    }
+    expect(production.safeParse({ ...valid, endpoint: 'https://push.apple.com/x' }).success, 'the bare suffix is no subdomain').toBe(false);
+    const configured = pushSubscriptionSchema({ production: true, hosts: ['push.example.com'] });
+    expect(configured.safeParse({ ...valid, endpoint: 'https://push.example.com/p' }).success).toBe(true);
+    expect(configured.safeParse(valid).success, 'the list replaces the default').toBe(false);
   });
 
   it('outside production allows a loopback push service on any port (tests, emulators), still only over https', () => {
@@ -97,6 +111,16 @@ describe('stored subscriptions', () => {
     expect(await setPushPreviews({ userId: ben.id, endpoint: shared, previews: true })).toBe(true);
     expect(await deletePushSubscription({ userId: ben.id, endpoint: shared })).toBe(true);
     expect(await getPushDevice({ userId: ben.id, endpoint: shared })).toBeNull();
+  });
+
+  it('an endpoint saved with other keys than its owner’s does not change hands', async () => {
+    const [ann, ben] = [await makeUser(), await makeUser()];
+    const hers = endpoint();
+    await savePushSubscription({ userId: ann.id, endpoint: hers, p256dh: keys.p256dh, auth: keys.auth, previews: true });
+    const other = makeSubscriptionKeys();
+    await savePushSubscription({ userId: ben.id, endpoint: hers, p256dh: other.p256dh, auth: other.auth, previews: false });
+    expect(await getPushDevice({ userId: ben.id, endpoint: hers })).toBeNull();
+    expect(await getPushDevice({ userId: ann.id, endpoint: hers })).toEqual({ previews: true });
   });
 
   it(`keeps a user's newest ${PUSH_SUBSCRIPTIONS_PER_USER} devices`, async () => {

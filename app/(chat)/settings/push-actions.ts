@@ -7,9 +7,12 @@ import { getEnv } from '@/lib/env';
 import { fail, ok, type Result } from '@/lib/errors';
 import { endpointSchema, pushSubscriptionSchema } from '@/lib/push/subscription';
 
-const production = () => getEnv().NODE_ENV === 'production';
-const deviceSchema = () => z.object({ endpoint: endpointSchema({ production: production() }) });
-const previewsSchema = () => z.object({ endpoint: endpointSchema({ production: production() }), previews: z.boolean() });
+const endpointRules = () => {
+  const env = getEnv();
+  return { production: env.NODE_ENV === 'production', hosts: env.PUSH_SERVICE_HOSTS };
+};
+const deviceSchema = () => z.object({ endpoint: endpointSchema(endpointRules()) });
+const previewsSchema = () => z.object({ endpoint: endpointSchema(endpointRules()), previews: z.boolean() });
 
 /**
  * Turns pushes on for this device (the browser's PushSubscription). Authorization: any signed-in user may register
@@ -18,7 +21,7 @@ const previewsSchema = () => z.object({ endpoint: endpointSchema({ production: p
 export async function savePushSubscription(input: unknown): Promise<Result<null>> {
   const user = await getCurrentUser();
   if (!user) return fail('unauthorized');
-  const parsed = pushSubscriptionSchema({ production: production() }).safeParse(input);
+  const parsed = pushSubscriptionSchema(endpointRules()).safeParse(input);
   if (!parsed.success) return fail('invalid_input');
   const { endpoint, keys, previews } = parsed.data;
   await push.savePushSubscription({ userId: user.id, endpoint, p256dh: keys.p256dh, auth: keys.auth, previews });
