@@ -77,6 +77,16 @@ test('after one visit the chat list and recent messages read offline, and a mess
     expect(found, 'axe on the offline copy').toEqual([]);
   });
 
+  await test.step('offline, a part never opened online (the emoji picker) says it needs a connection; the page stays', async () => {
+    await room.messages.last().getByRole('button', { name: 'Message actions' }).click();
+    await alice.page.getByRole('menuitem', { name: /More reactions/ }).click();
+    const notice = alice.page.getByRole('dialog', { name: 'Not available offline' });
+    await expect(notice).toBeVisible();
+    await notice.getByRole('button', { name: 'OK' }).click();
+    await expect(notice).toBeHidden();
+    await expect(room.messages).toHaveCount(SAVED_PER_CHAT);
+  });
+
   const written = `written offline ${tag}`;
   const draft = `half a thought ${tag}`;
   await test.step('offline, Alice writes: the message waits in the outbox; she starts another', async () => {

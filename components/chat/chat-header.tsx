@@ -1,6 +1,7 @@
 'use client';
 
 import dynamic from 'next/dynamic';
+import { NeedsConnection } from '@/components/ui/needs-connection';
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import { useRealtime } from '@/components/realtime-provider';
@@ -10,7 +11,8 @@ import { ChatMenu } from './chat-menu';
 import { MutedIcon, isMuted } from './unread';
 
 // Opened now and then, in groups only: fetched on first open, not shipped with every chat page (first-load JS budget).
-const GroupInfo = dynamic(() => import('./group-info').then((module) => module.GroupInfo));
+// Offline, group info never opened while online is not on the device: NeedsConnection says so instead of crashing.
+const GroupInfo = dynamic(() => import('./group-info').then((module) => module.GroupInfo, () => NeedsConnection));
 
 /**
  * The chat as it is now: the page's copy, replaced by every 'chat:updated' for it (renamed, muted, archived,

@@ -1,6 +1,7 @@
 'use client';
 
 import dynamic from 'next/dynamic';
+import { NeedsConnection } from '@/components/ui/needs-connection';
 import { useEffect, useId, useRef, useState } from 'react';
 import { errorMessages } from '@/components/ui/error-messages';
 import { Time } from '@/components/ui/time';
@@ -13,7 +14,8 @@ import { ReplyQuote } from './reply-quote';
 import type { PendingMessage } from './use-chat-room';
 
 // The full picker opens on demand: fetched then, not shipped with every chat page (first-load JS budget).
-const EmojiPicker = dynamic(() => import('./emoji-picker').then((module) => module.EmojiPicker));
+// Offline, a picker never opened while online is not on the device: NeedsConnection says so instead of crashing.
+const EmojiPicker = dynamic(() => import('./emoji-picker').then((module) => module.EmojiPicker, () => NeedsConnection));
 
 /** A stored message, or one of mine still in the outbox. */
 export type Item = {

@@ -1,12 +1,14 @@
 'use client';
 
 import dynamic from 'next/dynamic';
+import { NeedsConnection } from '@/components/ui/needs-connection';
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 
 // The form, its people picker and the action are fetched on first open, not shipped with every page
 // (first-load JS budget of the chat page).
-const NewGroupDialog = dynamic(() => import('./new-group-form').then((module) => module.NewGroupDialog));
+// Offline, a form never opened while online is not on the device: NeedsConnection says so instead of crashing.
+const NewGroupDialog = dynamic(() => import('./new-group-form').then((module) => module.NewGroupDialog, () => NeedsConnection));
 
 /** "New group" in the sidebar header, and the dialog it opens. */
 export function NewGroupButton({ className }: { className: string }) {
