@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect } from 'react';
+import { markPushDevice } from '@/lib/push/device';
 
 export function RegisterServiceWorker() {
   useEffect(() => {
@@ -11,8 +12,12 @@ export function RegisterServiceWorker() {
       navigator.serviceWorker
         .register('/sw.js', { scope: '/' })
         .then(() => navigator.serviceWorker.ready)
-        // After a deploy the offline shell must be the new build's: the worker re-reads it while we are online.
-        .then((registration) => registration.active?.postMessage({ type: 'refresh-shell' }))
+        .then(async (registration) => {
+          // After a deploy the offline shell should be the new build's: the worker re-reads it while we are online.
+          registration.active?.postMessage({ type: 'refresh-shell' });
+          // No subscription here any more (the browser dropped it, or sign-out ended it): in-page notifications resume.
+          if (!(await registration.pushManager?.getSubscription())) markPushDevice(false);
+        })
         .catch((error: unknown) => {
           console.warn('Service worker registration failed', error);
         });

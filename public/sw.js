@@ -46,10 +46,19 @@ self.addEventListener('activate', (event) => {
   );
 });
 
-// A page asks after each load, so a new build's shell (and its scripts) is cached while online.
+// A page asks after each load, so a new build's shell (and its scripts) is cached while online; at most once
+// an hour, so page loads do not each cost a server render (an older shell still works: its scripts are cached).
+const SHELL_REFRESH_MS = 60 * 60_000;
 self.addEventListener('message', (event) => {
-  if (event.data?.type === 'refresh-shell') event.waitUntil(cacheShell().catch(() => {}));
+  if (event.data?.type === 'refresh-shell') event.waitUntil(refreshShellIfOld().catch(() => {}));
 });
+
+async function refreshShellIfOld() {
+  const cached = await caches.match(SHELL_URL);
+  const fetchedAt = Date.parse(cached?.headers.get('date') ?? '');
+  if (Date.now() - fetchedAt < SHELL_REFRESH_MS) return;
+  await cacheShell();
+}
 
 /** Caches the shell and every build asset it names, assets first, so a cached shell never lacks its code. */
 async function cacheShell() {

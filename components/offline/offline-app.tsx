@@ -22,7 +22,7 @@ const NO_ENTRIES: never[] = [];
 export function OfflineApp() {
   const [snapshot, setSnapshot] = useState<OfflineSnapshot | null | undefined>(undefined);
   useEffect(() => {
-    void loadSnapshot().then(setSnapshot);
+    void loadSnapshot().then(setSnapshot, () => setSnapshot(null));
   }, []);
 
   if (snapshot === undefined) return null;
@@ -83,6 +83,10 @@ function unknownPresence(userId: string): PresenceDTO {
   return { userId, online: false, lastSeenAt: null, at: new Date(0).toISOString() };
 }
 
+/** On a network that comes and goes, the copy and the live page would otherwise swap at every flicker. */
+const RELOAD_AT_MOST_EVERY_MS = 15_000;
+const LAST_RELOAD_KEY = 'parley:offline-reload-at';
+
 /** Back online with nothing left to send: the live page (fresh list, presence, search) replaces this copy. */
 function useReloadWhenBack() {
   const { status, outbox } = useRealtime();
@@ -90,9 +94,15 @@ function useReloadWhenBack() {
   const sending = entries.some((entry) => entry.status === 'sending');
   useEffect(() => {
     if (status !== 'connected' || sending) return;
-    // This page's own address would only load it again.
-    if (window.location.pathname.startsWith('/app-shell')) window.location.replace('/');
-    else window.location.reload();
+    const reload = () => {
+      sessionStorage.setItem(LAST_RELOAD_KEY, String(Date.now()));
+      // This page's own address would only load it again.
+      if (window.location.pathname.startsWith('/app-shell')) window.location.replace('/');
+      else window.location.reload();
+    };
+    const since = Date.now() - Number(sessionStorage.getItem(LAST_RELOAD_KEY) ?? 0);
+    const timer = setTimeout(reload, Math.max(0, RELOAD_AT_MOST_EVERY_MS - since));
+    return () => clearTimeout(timer);
   }, [status, sending]);
 }
 

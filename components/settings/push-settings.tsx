@@ -34,6 +34,8 @@ async function readDeviceState(): Promise<DeviceState> {
   const subscription = permission === 'granted' ? await currentSubscription() : null;
   const device = subscription ? await getPushDevice({ endpoint: subscription.endpoint }) : null;
   const known = device?.ok === true && device.data !== null ? device.data : null;
+  // The server may have dropped this device (expired, replaced, a new key): the page's own notifications resume.
+  if (device?.ok) markPushDevice(known !== null);
   return { support: 'ready', permission, enabled: known !== null, previews: known?.previews ?? true };
 }
 

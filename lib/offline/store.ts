@@ -31,13 +31,22 @@ let opening: Promise<IDBDatabase | null> | null = null;
 function openDb(): Promise<IDBDatabase | null> {
   if (typeof indexedDB === 'undefined') return Promise.resolve(null);
   opening ??= new Promise((resolve) => {
-    const request = indexedDB.open(DB_NAME, 1);
+    // No IndexedDB (some private modes throw, others fail the request): the app works online, just not offline.
+    let request: IDBOpenDBRequest;
+    try {
+      request = indexedDB.open(DB_NAME, 1);
+    } catch {
+      return resolve(null);
+    }
     request.onupgradeneeded = () => {
       request.result.createObjectStore(LIST);
       request.result.createObjectStore(ROOMS, { keyPath: 'chatId' });
     };
-    request.onsuccess = () => resolve(request.result);
-    // No IndexedDB (some private modes): the app works online, just not offline.
+    request.onsuccess = () => {
+      // The browser may close it (storage cleared, say): open afresh next time.
+      request.result.onclose = () => void (opening = null);
+      resolve(request.result);
+    };
     request.onerror = () => resolve(null);
   });
   return opening;

@@ -8,7 +8,15 @@ import { characterCount, isSingleEmoji } from './limits';
 
 // The limits the browser shares live in limits.ts (no zod there, so none ships to the browser); the server's
 // code keeps importing them from the contract.
-export { characterCount, EDIT_WINDOW_MS, GROUP_MAX_MEMBERS, GROUP_TITLE_MAX_LENGTH, QUICK_REACTIONS, SEARCH_QUERY_MAX_LENGTH } from './limits';
+export {
+  characterCount,
+  EDIT_WINDOW_MS,
+  GROUP_MAX_MEMBERS,
+  GROUP_TITLE_MAX_LENGTH,
+  QUICK_REACTIONS,
+  RECENT_MESSAGES,
+  SEARCH_QUERY_MAX_LENGTH,
+} from './limits';
 
 // zod probes for eval (`Function('')`) when the first z.object below is built; our CSP has no 'unsafe-eval', so in
 // the browser that probe is refused and reported as a violation on every page that loads this file. Skip it there.
@@ -155,7 +163,6 @@ export type ReadStateDTO = { chatId: string; readSeq: number; markedUnread: bool
 export type SyncPage = { messages: MessageDTO[]; hasMore: boolean };
 
 export const SYNC_PAGE_SIZE = 200;
-export const RECENT_MESSAGES = 25;
 export const HISTORY_PAGE_SIZE = 50;
 
 export type Ack<T> = (result: Result<T>) => void;

@@ -17,5 +17,7 @@ export const GROUP_MAX_MEMBERS = 1024;
 export const GROUP_TITLE_MAX_LENGTH = 100;
 /** The quick set under a message; any other emoji comes from the picker. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
+/** The newest messages a chat opens with, kept in the cache (Redis list) and on the device for offline reading. */
+export const RECENT_MESSAGES = 25;
 /** Longest message search query, in characters: the search box and the server action share it. */
 export const SEARCH_QUERY_MAX_LENGTH = 100;
