@@ -13,7 +13,7 @@ import { CLIENT_ADDRESS_HEADER, getClientAddress } from '@/lib/client-address';
 import { getEnv } from '@/lib/env';
 import { setDraining, trackConnections, trackPendingAcks } from '@/lib/lifecycle';
 import { logger } from '@/lib/logger';
-import { createRealtimeServer } from '@/lib/realtime/server';
+import { createRealtimeServer, settlePushes } from '@/lib/realtime/server';
 import { closeRedis } from '@/lib/redis';
 import { readOrCreateVapidKeys } from '@/lib/push/vapid';
 import { readOrCreateSecret } from '@/lib/secrets';
@@ -82,6 +82,8 @@ async function shutdown(signal: string) {
   //    Clients reconnect through the load balancer and catch up from Postgres; a resent message is stored once.
   await Promise.race([io.close(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
   connections.destroyAll();
+  // 4. Pushes for messages acknowledged above still go out (they read Postgres and Redis), briefly.
+  await settlePushes();
   await Promise.allSettled([closeDb(), closeRedis()]);
   await embedded?.stop();
   logger.info('server_stopped', { signal, settled });

@@ -139,7 +139,10 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
   async function drain() {
     const batch = messages.splice(0, LOOKUP_BATCH);
     try {
-      for (const job of await plan(batch)) {
+      const planned = await plan(batch);
+      // Stopped during the lookup: nothing more is sent, and idle() must not wait for jobs nobody will run.
+      if (stopped) return;
+      for (const job of planned) {
         const key = `${job.device.endpoint}\n${job.payload.chatId}`;
         if (!jobs.has(key) && jobs.size >= maxQueued) {
           drop('send_queue_full');

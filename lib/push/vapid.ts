@@ -33,12 +33,18 @@ export function readOrCreateVapidKeys(dataDir: string): KeyPair {
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const keys = webpush.generateVAPIDKeys();
-  // 'wx' fails if another process created it meanwhile; then read theirs.
+  // Written whole to a file of our own, then linked into place: link() fails if another process got there first
+  // (then read theirs), and nobody ever reads a half-written file.
+  const draft = `${file}.${process.pid}.${Date.now()}`;
+  fs.writeFileSync(draft, `${JSON.stringify(keys)}\n`, { mode: 0o600, flag: 'wx' });
   try {
-    fs.writeFileSync(file, `${JSON.stringify(keys)}\n`, { mode: 0o600, flag: 'wx' });
+    fs.linkSync(draft, file);
     return keys;
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return read();
+  } finally {
+    fs.rmSync(draft, { force: true });
   }
 }
 

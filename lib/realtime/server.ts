@@ -46,6 +46,23 @@ function createDefaultPush(listVisible: (userIds: string[]) => Promise<Set<strin
   return vapid ? createPushQueue({ vapid, listVisible }) : null;
 }
 
+/** How long a stopping server lets pushes already queued go out (they read Postgres and Redis). */
+const PUSH_SETTLE_MS = 2_000;
+
+/** The push queue of the server this process runs (server.ts), for its shutdown. */
+let shutdownPush: PushQueue | null = null;
+
+function settle(push: PushQueue): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, PUSH_SETTLE_MS)));
+  return Promise.race([push.idle(), timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Shutdown: waits (briefly) for the pushes already queued before the database they read is closed. */
+export async function settlePushes(): Promise<void> {
+  if (shutdownPush) await settle(shutdownPush);
+}
+
 export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOptions = {}): RealtimeServer {
   const env = getEnv();
   const instanceId = options.instanceId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -115,11 +132,13 @@ export function createRealtimeServer(httpServer: HttpServer, options: RealtimeOp
     redis ? createRedisPresenceStore(redis.command, `${getRedisPrefix(env)}visible:`, instanceId) : createMemoryPresenceStore(),
   );
   const push = (options.createPush ?? createDefaultPush)(visibility.listVisible);
+  shutdownPush = push;
   const receipts = createReceiptBuffer(io);
   httpServer.on('close', () => {
     presence.stop();
     visibility.stop();
-    push?.stop();
+    // Messages acknowledged before the close still get their pushes, briefly (server.ts waits for the same).
+    if (push) void settle(push).then(() => push.stop());
   });
 
   io.on('connection', (socket) => {
