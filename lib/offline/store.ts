@@ -133,7 +133,10 @@ export async function loadSnapshot(): Promise<OfflineSnapshot | null> {
   return { me: list.me, chats: list.chats, rooms: new Map(mine.map((room) => [room.chatId, room])) };
 }
 
-/** Sign-out (or a session that ended): nothing private stays on the device. */
+/**
+ * Sign-out (or a session that ended): the copy goes. The outbox stays: its unsent messages go out only under their
+ * author's session, after they sign in again (a session that merely expired must not lose them).
+ */
 export async function clearOfflineData(): Promise<void> {
   await transact([LIST, ROOMS], 'readwrite', (tx) => {
     tx.objectStore(LIST).clear();
