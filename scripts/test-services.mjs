@@ -45,7 +45,8 @@ async function dropDatabase(adminUrl, database) {
   }
 }
 
-async function getFreePort() {
+/** A port nothing listens on now, on loopback. */
+export async function getFreePort() {
   const server = net.createServer();
   await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   const { port } = server.address();

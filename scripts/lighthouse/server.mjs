@@ -3,18 +3,10 @@
  * with the throwaway database and Redis prefix already in process.env (scripts/with-test-services.mjs).
  */
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { getFreePort } from '../test-services.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-async function getFreePort() {
-  const server = net.createServer();
-  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * Starts the server and resolves once /api/health answers 200. `baseURL` uses `localhost`, not 127.0.0.1:
