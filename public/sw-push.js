@@ -85,3 +85,23 @@ self.addEventListener('notificationclick', (event) => {
   // as DevTools or a test dispatches); the window opens all the same.
   if (event.isTrusted) event.waitUntil(opening);
 });
+
+/**
+ * The browser renewed this device's subscription (Firefox does; Chrome does not fire this): tell the server, which
+ * replaces the signed-in user's old one and keeps its previews choice (app/api/push/subscription/route.ts). Without
+ * an old endpoint the server cannot tell whose device this was: the user turns notifications on again in Settings.
+ */
+async function renewSubscription(event) {
+  const old = event.oldSubscription;
+  if (!old) return;
+  const renewed = event.newSubscription ?? (await self.registration.pushManager.subscribe(old.options));
+  await fetch('/api/push/subscription', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ oldEndpoint: old.endpoint, subscription: renewed.toJSON() }),
+  });
+}
+
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(renewSubscription(event).catch(() => {}));
+});
