@@ -53,6 +53,15 @@ export function applyChatSummary(chats: ChatSummaryDTO[], incoming: ChatSummaryD
   return chats.map((c) => (c.id === incoming.id ? merged : c)).sort(byActivity);
 }
 
+/**
+ * A server refresh (after a reconnect, say) replaces the list, except that a chat whose newer message reached us
+ * after the server read the list keeps that message: a refresh requested just before a message must not undo it.
+ */
+export function applyFreshList(current: ChatSummaryDTO[], fresh: ChatSummaryDTO[]): ChatSummaryDTO[] {
+  const ours = new Map(current.map((chat) => [chat.id, chat]));
+  return fresh.map((chat) => (ours.has(chat.id) ? applyChatSummary([ours.get(chat.id)!], chat)[0]! : chat)).sort(byActivity);
+}
+
 /** An edit, deletion or reaction: the preview follows when it is the chat's last message (higher version wins). */
 export function applyMessageUpdate(chats: ChatSummaryDTO[], message: MessageDTO): ChatSummaryDTO[] {
   const chat = chats.find((c) => c.id === message.chatId);

@@ -7,7 +7,7 @@ import { useRealtime } from '@/components/realtime-provider';
 import type { ChatSummaryDTO, MessageDTO, ReadStateDTO, UserDTO } from '@/lib/realtime/events';
 import { forgetReported, reportReceipt } from '@/lib/realtime/receipt-reporter';
 import { ChatListItem } from './chat-list-item';
-import { applyChatSummary, applyMessage, applyMessageUpdate, applyRead, attentionCount, badgeCount } from './chat-list-state';
+import { applyChatSummary, applyFreshList, applyMessage, applyMessageUpdate, applyRead, attentionCount, badgeCount } from './chat-list-state';
 import { idsNamedBy } from './system-event-text';
 import { notifyNewMessage, useUnreadTitleAndBadge } from './unread';
 import { getMemberName, hasChatMembers, refreshChatMembers, useNameLookup } from './use-chat-members';
@@ -27,10 +27,10 @@ export function ChatList({ initialChats, me }: { initialChats: ChatSummaryDTO[];
   const askedForNames = useRef(new Set<string>());
   const total = chats.reduce((sum, chat) => sum + attentionCount(chat), 0);
 
-  // A server refresh (after a reconnect, say) brings a fresh list: it replaces what we had.
+  // A server refresh (after a reconnect, say) brings a fresh list: it replaces what we had, but not newer messages.
   if (prevInitial !== initialChats) {
     setPrevInitial(initialChats);
-    setChats(initialChats);
+    setChats((current) => applyFreshList(current, initialChats));
   }
   useEffect(() => {
     chatsRef.current = chats;
