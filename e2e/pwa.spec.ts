@@ -1,4 +1,5 @@
 import { devices } from '@playwright/test';
+import { seriousViolations } from './axe';
 import { expect, test } from './fixtures';
 
 type ManifestIcon = { src: string; sizes: string; type?: string; purpose?: string };
@@ -179,6 +180,12 @@ test.describe('on an iPhone', () => {
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText('Share');
     await expect(dialog).toContainText('Add to Home Screen');
+    const found: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      found.push(...(await seriousViolations(page, `install instructions, ${colorScheme}`)));
+    }
+    expect(found, 'axe on the install instructions').toEqual([]);
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
     await expect(install).toBeFocused();
