@@ -38,6 +38,12 @@ async function deliverPush(page: Page, baseURL: string, data: string) {
   await cdp.detach();
 }
 
+/**
+ * A push may first have to start the worker (importScripts and all), which under load took longer than the default
+ * 5 s once in CI: wait longer for a notification to show.
+ */
+const SHOWN = { timeout: 15_000 };
+
 const notificationsOf = (worker: Worker) =>
   worker.evaluate(async () =>
     (await (self as unknown as WorkerScope).registration.getNotifications()).map((n) => ({
@@ -63,13 +69,13 @@ test('a push shows the chat’s notification, and its click takes an open window
   const payload = buildPushPayload({ chatId, chatKind: 'direct', chatTitle: null, senderName: ana.displayName, body: 'Are you coming tonight?', previews: true });
   await deliverPush(bo.page, baseURL, JSON.stringify(payload));
 
-  await expect.poll(() => notificationsOf(worker)).toEqual([
+  await expect.poll(() => notificationsOf(worker), SHOWN).toEqual([
     { title: ana.displayName, body: 'Are you coming tonight?', tag: chatId, icon: `${baseURL}/icons/icon-192.png`, data: { url: `${baseURL}/c/${chatId}` } },
   ]);
 
   // A newer push for the same chat replaces the notification rather than adding one.
   await deliverPush(bo.page, baseURL, JSON.stringify({ ...payload, body: 'Hello?' }));
-  await expect.poll(async () => (await notificationsOf(worker)).map((n) => n.body)).toEqual(['Hello?']);
+  await expect.poll(async () => (await notificationsOf(worker)).map((n) => n.body), SHOWN).toEqual(['Hello?']);
 
   // No real click on a system notification can be produced here: the worker's own notificationclick listener runs on
   // a click event dispatched inside the worker, for the notification it showed.
@@ -93,10 +99,10 @@ test('a push whose data is unreadable still shows a notification, and never a li
   const worker = await controllingWorker(bo, baseURL);
 
   await deliverPush(bo.page, baseURL, JSON.stringify({ title: 'Phish', body: 'Click', url: 'https://evil.example/', tag: 'x' }));
-  await expect.poll(() => notificationsOf(worker)).toEqual([{ title: 'Phish', body: 'Click', tag: 'x', icon: `${baseURL}/icons/icon-192.png`, data: { url: `${baseURL}/` } }]);
+  await expect.poll(() => notificationsOf(worker), SHOWN).toEqual([{ title: 'Phish', body: 'Click', tag: 'x', icon: `${baseURL}/icons/icon-192.png`, data: { url: `${baseURL}/` } }]);
 
   await deliverPush(bo.page, baseURL, 'not json');
-  await expect.poll(async () => (await notificationsOf(worker)).map((n) => [n.title, n.body])).toContainEqual(['Parley', 'New message']);
+  await expect.poll(async () => (await notificationsOf(worker)).map((n) => [n.title, n.body]), SHOWN).toContainEqual(['Parley', 'New message']);
 });
 
 test.describe('settings: notifications on this device', () => {
