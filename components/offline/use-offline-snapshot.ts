@@ -104,9 +104,16 @@ export function useOfflineSnapshot(me: UserDTO, chats: ChatSummaryDTO[]) {
         const known = held.get(chat.id);
         const version = versionOf(chat);
         const membersChanged = chat.kind === 'group' && known?.memberCount !== chat.memberCount;
+        // Messages newer than this list (they arrived while the save was starting) wait for the next save, which
+        // their list change schedules: merged now, they would look like a gap and cost a chat:open.
+        const lastSeq = chat.lastMessage?.seq ?? 0;
+        const fresh = arrived.get(chat.id) ?? [];
+        const ahead = fresh.filter((message) => message.seq > lastSeq);
+        if (ahead.length > 0) live.current.set(chat.id, [...ahead, ...(live.current.get(chat.id) ?? [])]);
+        const usable = fresh.filter((message) => message.seq <= lastSeq);
         // Live edits, deletions and reactions change older messages, not the list's version.
-        if (known?.version === version && !membersChanged && !arrived.has(chat.id)) continue;
-        const newest = withLive(known, arrived.get(chat.id) ?? [], chat) ?? (await openChat(chat.id));
+        if (known?.version === version && !membersChanged && usable.length === 0) continue;
+        const newest = withLive(known, usable, chat) ?? (await openChat(chat.id));
         if (!newest) continue;
         // A 1:1 chat's names come with the list (its peer); a group's from its members.
         let members = known?.members ?? [];
