@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { getEnv } from '@/lib/env';
 
 /** Longer than any push service's endpoint we know of (FCM's are ~200 characters). */
 export const ENDPOINT_MAX_LENGTH = 2048;
@@ -47,6 +48,12 @@ export function endpointSchema(options: { production: boolean; hosts?: string[] 
       if (!options.production && LOOPBACK_HOSTS.has(url.hostname)) return true;
       return url.port === '' && hostAllowed(url.hostname, allowed);
     }, 'not a push service URL');
+}
+
+/** The endpoint rules this deployment runs with: production or not, and PUSH_SERVICE_HOSTS. */
+export function endpointRulesFromEnv(): { production: boolean; hosts?: string[] } {
+  const env = getEnv();
+  return { production: env.NODE_ENV === 'production', hosts: env.PUSH_SERVICE_HOSTS };
 }
 
 /** What the settings page sends: PushSubscription.toJSON()'s endpoint and keys (other fields are dropped), and the previews choice. */

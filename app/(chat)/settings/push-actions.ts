@@ -3,16 +3,11 @@
 import { z } from 'zod';
 import * as push from '@/db/queries/push';
 import { getCurrentUser } from '@/lib/auth';
-import { getEnv } from '@/lib/env';
 import { fail, ok, type Result } from '@/lib/errors';
-import { endpointSchema, pushSubscriptionSchema } from '@/lib/push/subscription';
+import { endpointRulesFromEnv, endpointSchema, pushSubscriptionSchema } from '@/lib/push/subscription';
 
-const endpointRules = () => {
-  const env = getEnv();
-  return { production: env.NODE_ENV === 'production', hosts: env.PUSH_SERVICE_HOSTS };
-};
-const deviceSchema = () => z.object({ endpoint: endpointSchema(endpointRules()) });
-const previewsSchema = () => z.object({ endpoint: endpointSchema(endpointRules()), previews: z.boolean() });
+const deviceSchema = () => z.object({ endpoint: endpointSchema(endpointRulesFromEnv()) });
+const previewsSchema = () => z.object({ endpoint: endpointSchema(endpointRulesFromEnv()), previews: z.boolean() });
 
 /**
  * Turns pushes on for this device (the browser's PushSubscription). Authorization: any signed-in user may register
@@ -21,7 +16,7 @@ const previewsSchema = () => z.object({ endpoint: endpointSchema(endpointRules()
 export async function savePushSubscription(input: unknown): Promise<Result<null>> {
   const user = await getCurrentUser();
   if (!user) return fail('unauthorized');
-  const parsed = pushSubscriptionSchema(endpointRules()).safeParse(input);
+  const parsed = pushSubscriptionSchema(endpointRulesFromEnv()).safeParse(input);
   if (!parsed.success) return fail('invalid_input');
   const { endpoint, keys, previews } = parsed.data;
   await push.savePushSubscription({ userId: user.id, endpoint, p256dh: keys.p256dh, auth: keys.auth, previews });

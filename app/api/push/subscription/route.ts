@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import * as push from '@/db/queries/push';
 import { getCurrentUser } from '@/lib/auth';
-import { getAllowedOrigins, getEnv } from '@/lib/env';
-import { endpointSchema, pushSubscriptionSchema } from '@/lib/push/subscription';
+import { getAllowedOrigins } from '@/lib/env';
+import { endpointRulesFromEnv, endpointSchema, pushSubscriptionSchema } from '@/lib/push/subscription';
 
 const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
 
 function bodySchema() {
-  const env = getEnv();
-  const rules = { production: env.NODE_ENV === 'production', hosts: env.PUSH_SERVICE_HOSTS };
+  const rules = endpointRulesFromEnv();
   return z.object({ oldEndpoint: endpointSchema(rules), subscription: pushSubscriptionSchema(rules).omit({ previews: true }) });
 }
 
