@@ -1,11 +1,7 @@
-import { z } from 'zod';
 import { logger } from '@/lib/logger';
 import { visibilitySchema } from './events';
 import { PRESENCE_HEARTBEAT_MS, type PresenceStore } from './presence-store';
 import type { RealtimeSocket } from './server';
-
-/** The handshake's `auth` as a browser tab sends it (components/realtime-provider.tsx); anything else states nothing. */
-const handshakeVisibility = z.object({ visible: z.boolean() });
 
 /**
  * Which users have a tab open and visible, across instances: a push is for someone who would not see the message
@@ -31,7 +27,8 @@ export function startVisibility(store: PresenceStore) {
 
   return {
     connected(socket: RealtimeSocket) {
-      const stated = handshakeVisibility.safeParse(socket.handshake.auth);
+      // The handshake's `auth` as a browser tab sends it (components/realtime-provider.tsx); anything else states nothing.
+      const stated = visibilitySchema.safeParse(socket.handshake.auth);
       socket.data.visible = stated.success ? stated.data.visible : true;
       if (socket.data.visible) void store.add(socket.data.userId).catch(failed);
       socket.on('visibility:set', (payload: unknown) => {
