@@ -13,7 +13,7 @@ import {
   uuid,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
-import type { ChatKind, MemberRole, MessageKind, SystemEvent } from '@/lib/realtime/events';
+import type { AttachmentDTO, AttachmentKind, ChatKind, MemberRole, MessageKind, SystemEvent } from '@/lib/realtime/events';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
@@ -32,6 +32,8 @@ export const users = pgTable(
     // Privacy, both reciprocal: who hides their last seen sees no one's; who sends no read receipts sees none.
     hideLastSeen: boolean('hide_last_seen').notNull().default(false),
     sendReadReceipts: boolean('send_read_receipts').notNull().default(true),
+    // A new random token per uploaded profile picture (its storage key and URL carry it); null: initials.
+    avatarVersion: text('avatar_version'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('users_username_key').on(t.username)],
@@ -51,6 +53,8 @@ export const chats = pgTable(
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
     // Bumped by every edit, deletion and reaction: a cached message list made at another revision is stale.
     revision: integer('revision').notNull().default(0),
+    // Groups only: as users.avatarVersion.
+    avatarVersion: text('avatar_version'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('chats_direct_key_key').on(t.directKey)],
@@ -111,6 +115,8 @@ export const messages = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     // Bumped by each edit, deletion or reaction: of two copies, clients keep the higher.
     version: integer('version').notNull().default(0),
+    // What the message carries (AttachmentDTO[], in the sender's order); emptied with the body when deleted.
+    attachments: jsonb('attachments').$type<AttachmentDTO[]>().notNull().default(sql`'[]'::jsonb`),
     // 'simple': no language-specific stemming, so every language is searchable the same way.
     searchVector: tsvector('search_vector')
       .notNull()
@@ -176,8 +182,38 @@ export const pushSubscriptions = pgTable(
   (t) => [uniqueIndex('push_subscriptions_endpoint_key').on(t.endpoint), index('push_subscriptions_user_id_idx').on(t.userId)],
 );
 
+/**
+ * An uploaded file, stored under keys derived from its id (lib/attachments/keys.ts). It belongs to no message until a
+ * send claims it by writing the message's clientId: (chatId, uploaderId, clientId) is then that message's unique key.
+ * Unclaimed uploads, and those of deleted messages, are swept from storage and from here.
+ */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    chatId: uuid('chat_id')
+      .notNull()
+      .references(() => chats.id, { onDelete: 'cascade' }),
+    uploaderId: uuid('uploader_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    clientId: uuid('client_id'),
+    kind: text('kind').$type<AttachmentKind>().notNull(),
+    // Sniffed from the content, never taken from the name or the browser.
+    mime: text('mime').notNull(),
+    // The file's original name, shown and used for downloads.
+    name: text('name').notNull(),
+    size: integer('size').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('attachments_message_idx').on(t.chatId, t.uploaderId, t.clientId), index('attachments_created_at_idx').on(t.createdAt)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Chat = typeof chats.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type ChatMember = typeof chatMembers.$inferSelect;
 export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
+export type AttachmentRow = typeof attachments.$inferSelect;

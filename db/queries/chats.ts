@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, inArray, isNull, ne, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ChatKind, ChatSummaryDTO, MemberRole, MessageDTO } from '@/lib/realtime/events';
+import { groupAvatarUrl } from '@/lib/avatars/urls';
 import { idsNamedBy } from '@/lib/realtime/messages';
 import { getDb, prebuilt } from '../index';
 import { chatMembers, chats, messages, users } from '../schema';
@@ -200,6 +201,7 @@ async function toChatSummaryDTOs(rows: SummaryRow[]): Promise<ChatSummaryDTO[]> 
       kind: row.chat.kind,
       title: row.chat.kind === 'group' ? (row.titleThen ?? row.chat.title ?? '') : (row.peer?.displayName ?? ''),
       peer: row.peer ? toUserDTO(row.peer) : null,
+      avatarUrl: row.chat.kind === 'group' ? groupAvatarUrl(row.chat.id, row.chat.avatarVersion) : null,
       memberCount: row.memberCount,
       myRole: row.me.role,
       active: row.me.leftAtSeq === null,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { userAvatarUrl } from '@/lib/avatars/urls';
 import { AppError } from '@/lib/errors';
 import { characterCount, GROUP_MAX_MEMBERS, GROUP_TITLE_MAX_LENGTH, type MemberDTO, type MessageDTO, type SystemEvent } from '@/lib/realtime/events';
 import { getDb, type Transaction as Tx } from '../index';
@@ -225,6 +226,7 @@ export async function listChatMembers(input: { chatId: string; viewerId: string 
       id: users.id,
       username: users.username,
       displayName: users.displayName,
+      avatarVersion: users.avatarVersion,
       sendReadReceipts: users.sendReadReceipts,
       role: chatMembers.role,
       visibleAfterSeq: chatMembers.visibleAfterSeq,
@@ -245,6 +247,7 @@ export async function listChatMembers(input: { chatId: string; viewerId: string 
       id: row.id,
       username: row.username,
       displayName: row.displayName,
+      avatarUrl: userAvatarUrl(row.id, row.avatarVersion),
       role: row.role,
       active: row.leftAtSeq === null || (end !== null && row.leftAtSeq > end),
       deliveredSeq: end === null ? row.deliveredSeq : Math.min(row.deliveredSeq, end),

@@ -20,6 +20,7 @@ const messageColumns = {
   editedAt: messages.editedAt,
   deletedAt: messages.deletedAt,
   version: messages.version,
+  attachments: messages.attachments,
   createdAt: messages.createdAt,
 };
 export type MessageRow = Omit<Message, 'searchVector'>;
@@ -35,6 +36,7 @@ export const toMessageDTO = (
   clientId: message.clientId,
   kind: message.kind,
   body: message.body,
+  attachments: message.deletedAt ? [] : message.attachments,
   event: message.event ?? null,
   replyTo: extras.replyTo ?? null,
   mentionIds: message.mentionIds,

@@ -1,12 +1,14 @@
 import { and, asc, eq, ilike, ne, or, sql } from 'drizzle-orm';
 import type { UserDTO } from '@/lib/realtime/events';
+import { userAvatarUrl } from '@/lib/avatars/urls';
 import { getDb } from '../index';
 import { users, type User } from '../schema';
 
-export const toUserDTO = (user: Pick<User, 'id' | 'username' | 'displayName'>): UserDTO => ({
+export const toUserDTO = (user: Pick<User, 'id' | 'username' | 'displayName' | 'avatarVersion'>): UserDTO => ({
   id: user.id,
   username: user.username,
   displayName: user.displayName,
+  avatarUrl: userAvatarUrl(user.id, user.avatarVersion),
 });
 
 /** Returns null when the username is taken (case-insensitively). */
@@ -40,7 +42,7 @@ export async function searchUsers(input: { query: string; excludeUserId: string;
   const contains = `%${escaped}%`;
   const prefix = `${escaped}%`;
   const rows = await getDb()
-    .select({ id: users.id, username: users.username, displayName: users.displayName })
+    .select({ id: users.id, username: users.username, displayName: users.displayName, avatarVersion: users.avatarVersion })
     .from(users)
     .where(and(ne(users.id, input.excludeUserId), or(ilike(users.username, contains), ilike(users.displayName, contains))))
     .orderBy(

@@ -4,7 +4,7 @@ import { redirect } from 'next/navigation';
 import { headers } from 'next/headers';
 import { cache } from 'react';
 import { getSessionUser } from '@/db/queries/sessions';
-import { getUserByUsername } from '@/db/queries/users';
+import { getUserByUsername, toUserDTO } from '@/db/queries/users';
 import type { UserDTO } from '@/lib/realtime/events';
 import { authConfig } from './config';
 import { CLIENT_ADDRESS_HEADER } from '@/lib/client-address';
@@ -51,7 +51,7 @@ export const getCurrentSession = cache(async (): Promise<{ user: UserDTO; sessio
   const user = await getSessionUser(claims.data);
   if (!user) return null;
   return {
-    user: { id: user.id, username: user.username, displayName: user.displayName },
+    user: toUserDTO(user),
     sessionId: claims.data.sessionId,
     expiresAt: new Date(session.expires),
   };

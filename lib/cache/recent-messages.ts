@@ -39,6 +39,20 @@ const messageSchema = z.object({
   clientId: z.string(),
   kind: z.enum(['text', 'system']),
   body: z.string(),
+  // Lists cached before attachments existed have none.
+  attachments: z
+    .array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(['image', 'file']),
+        name: z.string(),
+        mime: z.string(),
+        size: z.number().int(),
+        width: z.number().int().nullable(),
+        height: z.number().int().nullable(),
+      }),
+    )
+    .default([]),
   event: z.custom<SystemEvent>((value) => typeof value === 'object').nullable(),
   replyTo: z
     .object({ id: z.string(), seq: z.number().int(), senderId: z.string(), snippet: z.string(), deleted: z.boolean() })

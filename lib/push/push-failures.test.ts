@@ -103,7 +103,7 @@ describe('bounds', () => {
     const chats = [await makeChat(), await makeChat(), await makeChat()];
     const devices = await Promise.all(chats.map((chat) => t.addDevice(chat.b)));
     const message = (chat: (typeof chats)[number]): MessageDTO => ({
-      id: randomUUID(), chatId: chat.chatId, seq: 1, senderId: chat.a.id, clientId: randomUUID(), kind: 'text', body: 'queued', event: null,
+      id: randomUUID(), chatId: chat.chatId, seq: 1, senderId: chat.a.id, clientId: randomUUID(), kind: 'text', body: 'queued', attachments: [], event: null,
       replyTo: null, mentionIds: [], editedAt: null, deleted: false, reactions: [], version: 0, createdAt: new Date().toISOString(),
     });
     for (const chat of chats) queue.enqueue(message(chat));

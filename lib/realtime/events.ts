@@ -4,11 +4,12 @@
  */
 import { z } from 'zod';
 import { MESSAGE_MAX_LENGTH, type Result } from '@/lib/errors';
-import { characterCount, isSingleEmoji } from './limits';
+import { ATTACHMENTS_PER_MESSAGE, characterCount, isSingleEmoji } from './limits';
 
 // The limits the browser shares live in limits.ts (no zod there, so none ships to the browser); the server's
 // code keeps importing them from the contract.
 export {
+  ATTACHMENTS_PER_MESSAGE,
   characterCount,
   EDIT_WINDOW_MS,
   GROUP_MAX_MEMBERS,
@@ -22,7 +23,13 @@ export {
 // the browser that probe is refused and reported as a violation on every page that loads this file. Skip it there.
 if (typeof window !== 'undefined') z.config({ jitless: true });
 
-export type UserDTO = { id: string; username: string; displayName: string };
+export type UserDTO = {
+  id: string;
+  username: string;
+  displayName: string;
+  /** The profile picture's URL (a new one per upload), or null: initials on a stable colour. */
+  avatarUrl: string | null;
+};
 
 export type ChatKind = 'direct' | 'group';
 export type MemberRole = 'member' | 'admin';
@@ -37,6 +44,24 @@ export type SystemEvent =
   | { type: 'group_renamed'; actorId: string; title: string }
   | { type: 'admin_granted'; actorId: string; userId: string };
 
+export type AttachmentKind = 'image' | 'file';
+
+/** A stored file a message carries. Fetched by id (limits.ts: attachmentUrl), each request checked for membership. */
+export type AttachmentDTO = {
+  id: string;
+  /** 'image': a JPEG, PNG, WebP or GIF with a thumbnail and a viewer; anything else is a 'file' to download. */
+  kind: AttachmentKind;
+  /** The original file name. */
+  name: string;
+  /** Sniffed from the content. */
+  mime: string;
+  /** Bytes as stored (an image after its metadata was stripped). */
+  size: number;
+  /** Images only, after EXIF orientation was applied: the thumbnail's box is reserved before it loads. */
+  width: number | null;
+  height: number | null;
+};
+
 export type ReactionDTO = { emoji: string; userIds: string[] };
 
 /** The quoted original of a reply, as it is now (edited or deleted originals show so). */
@@ -50,8 +75,10 @@ export type MessageDTO = {
   senderId: string;
   clientId: string;
   kind: MessageKind;
-  /** '' when deleted and for system lines. */
+  /** '' when deleted and for system lines; may be '' (no caption) when the message carries attachments. */
   body: string;
+  /** In the sender's order; [] once deleted. */
+  attachments: AttachmentDTO[];
   event: SystemEvent | null;
   replyTo: ReplyPreviewDTO | null;
   mentionIds: string[];
@@ -80,6 +107,8 @@ export type ChatSummaryDTO = {
   title: string;
   /** The other person of a 1:1 chat; null for groups. */
   peer: UserDTO | null;
+  /** A group's picture (a 1:1 chat shows the peer's); null: initials. */
+  avatarUrl: string | null;
   /** Current members, me included. */
   memberCount: number;
   myRole: MemberRole;
@@ -105,22 +134,28 @@ export type ChatSummaryDTO = {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export const messageBodySchema = z
+/** A message's text where it may be empty (the caption of attachments). */
+const captionSchema = z
   .string()
-  .refine((body) => body.trim().length > 0, { message: 'empty' })
   // Postgres text cannot hold NUL; refuse it here instead of failing the insert.
   .refine((body) => !body.includes('\u0000'), { message: 'nul' })
   // Half of a surrogate pair is no character: Postgres' jsonb (a send's way in) and UTF-8 cannot hold it.
   .refine((body) => !LONE_SURROGATE.test(body), { message: 'malformed' })
   .refine((body) => characterCount(body) <= MESSAGE_MAX_LENGTH, { message: 'too_long' });
+export const messageBodySchema = captionSchema.refine((body) => body.trim().length > 0, { message: 'empty' });
 
 export const chatJoinSchema = z.object({ chatId: z.uuid() });
-export const messageSendSchema = z.object({
-  chatId: z.uuid(),
-  clientId: z.uuid(),
-  body: messageBodySchema,
-  replyToId: z.uuid().optional(),
-});
+export const messageSendSchema = z
+  .object({
+    chatId: z.uuid(),
+    clientId: z.uuid(),
+    body: captionSchema,
+    replyToId: z.uuid().optional(),
+    /** Uploads of the sender's to this chat (POST /api/chats/:chatId/attachments), in the order shown. */
+    attachmentIds: z.array(z.uuid()).max(ATTACHMENTS_PER_MESSAGE).optional(),
+  })
+  // Text, attachments, or both.
+  .refine((send) => send.body.trim().length > 0 || (send.attachmentIds?.length ?? 0) > 0, { message: 'empty', path: ['body'] });
 export const messageEditSchema = z.object({ chatId: z.uuid(), messageId: z.uuid(), body: messageBodySchema });
 export const messageDeleteSchema = z.object({ chatId: z.uuid(), messageId: z.uuid() });
 /** One emoji (a single grapheme, RGI sequences included), nothing else. */

@@ -21,3 +21,17 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'
 export const RECENT_MESSAGES = 25;
 /** Longest message search query, in characters: the search box and the server action share it. */
 export const SEARCH_QUERY_MAX_LENGTH = 100;
+/** Files one message carries at most (WhatsApp sends 30 at once; 10 keeps a bubble readable). */
+export const ATTACHMENTS_PER_MESSAGE = 10;
+/** Largest image, in bytes (20 MB): it is decoded in memory for its thumbnail. */
+export const IMAGE_MAX_BYTES = 20 * 1024 * 1024;
+/** Largest file of any other type, in bytes (50 MB): streamed to storage, never held in memory whole. */
+export const FILE_MAX_BYTES = 50 * 1024 * 1024;
+/** Largest profile or group picture before it is cropped and resized. */
+export const AVATAR_MAX_BYTES = 10 * 1024 * 1024;
+/** Longest file name kept, in characters; a longer one keeps its start and its extension. */
+export const ATTACHMENT_NAME_MAX_LENGTH = 255;
+
+/** Where a browser fetches an attachment, its thumbnail (images only), or a download under its original name. */
+export const attachmentUrl = (id: string, variant: 'original' | 'thumb' | 'download' = 'original') =>
+  variant === 'original' ? `/api/attachments/${id}` : `/api/attachments/${id}/${variant}`;

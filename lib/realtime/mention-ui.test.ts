@@ -9,6 +9,7 @@ import { parseMentionNames } from '@/lib/realtime/messages';
 const member = (username: string, displayName: string): MemberDTO => ({
   id: `id-${username}`,
   username,
+  avatarUrl: null,
   displayName,
   role: 'member',
   active: true,
