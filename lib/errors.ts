@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'edit_window_passed'
   | 'invalid_input'
   | 'too_long'
+  /** A file over its limit (images 20 MB, other files 50 MB, pictures 10 MB). */
+  | 'too_large'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';
