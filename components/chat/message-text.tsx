@@ -1,32 +1,9 @@
+import type { ReactNode } from 'react';
+import { parseFormatting, type FormatNode } from '@/lib/format/parse';
 import { MENTION_PATTERN } from '@/lib/realtime/messages';
 
-// Web links become anchors; everything else stays text. React escapes it, so nothing typed is ever HTML.
-const LINK = /\bhttps?:\/\/[^\s<>"]+/gi;
-const TRAILING_PUNCTUATION = /[.,;:!?)\]'"]+$/;
-
-export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
-
-export function splitLinks(text: string): TextPart[] {
-  const parts: TextPart[] = [];
-  let cursor = 0;
-  for (const match of text.matchAll(LINK)) {
-    const raw = match[0];
-    const url = raw.replace(TRAILING_PUNCTUATION, '');
-    const start = match.index;
-    if (start > cursor) parts.push({ kind: 'text', text: text.slice(cursor, start) });
-    let href: string | null = null;
-    try {
-      const parsed = new URL(url);
-      if (parsed.protocol === 'http:' || parsed.protocol === 'https:') href = parsed.href;
-    } catch {
-      href = null;
-    }
-    parts.push(href ? { kind: 'link', text: url, href } : { kind: 'text', text: url });
-    cursor = start + url.length;
-  }
-  if (cursor < text.length) parts.push({ kind: 'text', text: text.slice(cursor) });
-  return parts;
-}
+// Links live with the formatting parser, which keeps markers inside a URL from formatting it.
+export { splitLinks, type TextPart } from '@/lib/format/links';
 
 export type MentionPart = { kind: 'text'; text: string } | { kind: 'mention'; text: string; username: string };
 
@@ -75,19 +52,43 @@ function TextWithMentions({ text, mentions }: { text: string; mentions?: Mention
   );
 }
 
-/** Links and (in groups) members' `@username` highlighted; mine stands out more. */
+// Tinted by the bubble's own ink, so it shows on every bubble in both themes and keeps the ink's contrast.
+const CODE_SHADE = 'rounded bg-current/10 font-mono text-[0.9em]';
+
+/** React elements only, never HTML: every string a user typed reaches the page as a text node. */
+function renderNodes(nodes: FormatNode[], mentions?: Mentions): ReactNode[] {
+  return nodes.map((node, index) => {
+    if (typeof node === 'string') return <TextWithMentions key={index} text={node} mentions={mentions} />;
+    if (node.kind === 'a')
+      return (
+        <a key={index} href={node.href} target="_blank" rel="noopener noreferrer" className="underline underline-offset-2">
+          {node.text}
+        </a>
+      );
+    if (node.kind === 'code')
+      return (
+        <code key={index} className={`${CODE_SHADE} px-1`}>
+          {node.text}
+        </code>
+      );
+    if (node.kind === 'pre')
+      // Scrolls sideways instead of widening the bubble; focusable so a keyboard can scroll it too.
+      return (
+        <pre key={index} tabIndex={0} className={`${CODE_SHADE} my-1 overflow-x-auto p-2 whitespace-pre [overflow-wrap:normal]`}>
+          <code data-language={node.language}>{node.text}</code>
+        </pre>
+      );
+    const Tag = node.kind;
+    return <Tag key={index}>{renderNodes(node.children, mentions)}</Tag>;
+  });
+}
+
+/** Formatting (lib/format/parse.ts), links, and (in groups) members' `@username` highlighted; mine stands out more. */
 export function MessageText({ text, mentions }: { text: string; mentions?: Mentions }) {
+  // A div, not a p: a fenced block is a <pre>, which a paragraph may not hold.
   return (
-    <p className="whitespace-pre-wrap [overflow-wrap:anywhere]">
-      {splitLinks(text).map((part, index) =>
-        part.kind === 'link' ? (
-          <a key={index} href={part.href} target="_blank" rel="noopener noreferrer" className="underline underline-offset-2">
-            {part.text}
-          </a>
-        ) : (
-          <TextWithMentions key={index} text={part.text} mentions={mentions} />
-        ),
-      )}
-    </p>
+    <div data-testid="message-text" className="whitespace-pre-wrap [overflow-wrap:anywhere]">
+      {renderNodes(parseFormatting(text), mentions)}
+    </div>
   );
 }
