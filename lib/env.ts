@@ -46,9 +46,24 @@ const envSchema = z
     // Behind a reverse proxy (nginx) that appends the client's address to X-Forwarded-For.
     TRUST_PROXY: z.preprocess((value) => value === 'true' || value === '1', z.boolean()).default(false),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    // Attachments and avatars go to this S3 (or S3-compatible) bucket when set; unset, to files under DATA_DIR/storage.
+    S3_BUCKET: optional(z.string().min(3).max(63)),
+    S3_REGION: z.preprocess((value) => (value === '' ? undefined : value), z.string().default('us-east-1')),
+    // MinIO, Cloudflare R2, ...: the service's URL. Unset = AWS.
+    S3_ENDPOINT: optional(z.url()),
+    // Both or neither; unset, the AWS SDK's default chain (AWS_* variables, instance or task role).
+    S3_ACCESS_KEY_ID: optional(z.string()),
+    S3_SECRET_ACCESS_KEY: optional(z.string()),
+    // Bucket in the path (http://host/bucket/key), as most S3-compatible servers want, instead of the host name.
+    S3_FORCE_PATH_STYLE: z.preprocess((value) => value === 'true' || value === '1', z.boolean()).default(false),
+    // Prepended to every key ('parley' → parley/attachments/...), so deployments can share a bucket.
+    S3_PREFIX: optional(z.string().regex(/^[A-Za-z0-9._/-]+$/, 'letters, digits, ".", "_", "-" and "/"')),
   })
   .refine((env) => (env.VAPID_PUBLIC_KEY === undefined) === (env.VAPID_PRIVATE_KEY === undefined), {
     message: 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are a pair: set both or neither',
+  })
+  .refine((env) => (env.S3_ACCESS_KEY_ID === undefined) === (env.S3_SECRET_ACCESS_KEY === undefined), {
+    message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are a pair: set both or neither',
   });
 
 export type Env = z.infer<typeof envSchema>;
