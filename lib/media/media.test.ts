@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { readHead } from './head';
 import { AVATAR_SIDE, ImageRejectedError, MAX_INPUT_PIXELS, THUMB_MAX_SIDE, prepareAvatar, prepareImage } from './images';
 import { SNIFF_BYTES, sniffFile } from './sniff';
 
@@ -203,5 +205,28 @@ describe('many pictures at once', () => {
     const inputs = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => markedPicture(100 + n, 80).then((p) => p.jpeg().toBuffer())));
     const results = await Promise.all(inputs.map((input) => prepareImage(input)));
     expect(results.map(({ original }) => original.width)).toEqual([101, 102, 103, 104, 105, 106]);
+  });
+});
+
+describe('readHead', () => {
+  const data = Buffer.from(Array.from({ length: 10_000 }, (_, index) => index % 251));
+  const chunked = (size: number) => Readable.from((function* () { for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size); })());
+
+  it('returns the first bytes and leaves the stream whole', async () => {
+    for (const chunkSize of [1000, 7000, 20_000]) {
+      const stream = chunked(chunkSize);
+      const head = await readHead(stream, SNIFF_BYTES);
+      expect(head.equals(data.subarray(0, SNIFF_BYTES))).toBe(true);
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).equals(data)).toBe(true);
+    }
+  });
+
+  it('returns everything from a stream shorter than the head, and rejects on an error', async () => {
+    const short = Readable.from([data.subarray(0, 100)]);
+    expect((await readHead(short, SNIFF_BYTES)).length).toBe(100);
+    const failing = Readable.from((async function* () { yield data.subarray(0, 100); throw new Error('client went away'); })());
+    await expect(readHead(failing, SNIFF_BYTES)).rejects.toThrow('client went away');
   });
 });
