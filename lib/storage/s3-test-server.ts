@@ -6,7 +6,9 @@
  * with S3's own SignatureDoesNotMatch error when the signature is wrong.
  */
 import crypto from 'node:crypto';
+import fsp from 'node:fs/promises';
 import { IncomingMessage, type IncomingHttpHeaders, type Server } from 'node:http';
+import path from 'node:path';
 import S3rver from 's3rver';
 
 /** s3rver's only account; the secret is the one our front checks against. */
@@ -73,19 +75,20 @@ export function verifySigV4(request: SignedRequest, secretFor: (accessKeyId: str
 }
 
 /**
- * S3 makes an object visible only once its whole body arrived, and refuses a body shorter than its Content-Length
- * (IncompleteBody). s3rver writes straight to the object's file: an upload in flight, or one whose connection dropped,
- * is readable as a truncated object. Our client aborts a failing upload mid-body, so without this the tests would check
- * s3rver's quirk rather than our code. Here a PUT's body is collected first (test-sized objects) and stored only when
- * the request completed.
+ * S3 makes an object visible only once its whole body arrived, refuses a body shorter than its Content-Length
+ * (IncompleteBody), and reads back what a successful PUT wrote. s3rver's own putObject falls short on all three: it
+ * writes straight to the object's file (an upload in flight, or one whose connection dropped, reads as a truncated
+ * object) and answers before the file is flushed (a GET right after can see part of it). Our client aborts a failing
+ * upload mid-body, so the tests would check s3rver's quirks rather than our code. Here a PUT's body is collected first
+ * (test-sized objects), stored only when the request completed, and written in full before the answer.
  */
-function storeOnlyCompleteBodies(s3rver: S3rver): void {
+function storeLikeS3(s3rver: S3rver): void {
   const store = s3rver.store;
   const putObject = store.putObject.bind(store);
   store.putObject = async (object) => {
     if (!(object.content instanceof IncomingMessage)) return putObject(object);
     const request = object.content;
-    object.content = await new Promise<Buffer>((resolve, reject) => {
+    const body = await new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       const incomplete = () => reject(new Error('IncompleteBody: the request ended before its Content-Length'));
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -93,14 +96,20 @@ function storeOnlyCompleteBodies(s3rver: S3rver): void {
       request.on('close', () => request.complete || incomplete());
       request.on('error', reject);
     });
-    return putObject(object);
+    const file = store.getResourcePath(object.bucket, object.key, 'object');
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    await fsp.writeFile(`${file}.uploading`, body);
+    await fsp.rename(`${file}.uploading`, file);
+    const md5 = crypto.createHash('md5').update(body).digest('hex');
+    await store.putMetadata(object.bucket, object.key, object.metadata, md5);
+    return { size: body.length, md5 };
   };
 }
 
 /** Starts s3rver on 127.0.0.1 (a free port) storing under `directory`; only correctly signed requests reach it. */
 export async function startS3TestServer(directory: string): Promise<{ endpoint: string; close(): Promise<void> }> {
   const s3rver = new S3rver({ directory, silent: true });
-  storeOnlyCompleteBodies(s3rver);
+  storeLikeS3(s3rver);
   const server: Server = await s3rver.listen(0, '127.0.0.1');
   const [handle] = server.listeners('request') as ((...args: unknown[]) => void)[];
   server.removeAllListeners('request');

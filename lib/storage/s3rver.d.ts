@@ -16,11 +16,13 @@ declare module 's3rver' {
     key: string;
     /** The incoming request for a PUT. */
     content: unknown;
+    metadata: Record<string, string>;
   }
 
   interface FilesystemStore {
     putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
-    deleteObject(bucket: string, key: string): Promise<void>;
+    getResourcePath(bucket: string, key: string, resource: 'object'): string;
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
   }
 
   export default class S3rver {
