@@ -11,6 +11,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '@/db/embedded';
 import { runMigrations } from '@/db/migrate';
 import { CLIENT_ADDRESS_HEADER, getClientAddress } from '@/lib/client-address';
 import { getEnv } from '@/lib/env';
+import { startAttachmentSweep } from '@/lib/attachments/remove';
 import { setDraining, trackConnections, trackPendingAcks } from '@/lib/lifecycle';
 import { logger } from '@/lib/logger';
 import { createRealtimeServer, settlePushes } from '@/lib/realtime/server';
@@ -50,6 +51,7 @@ const httpServer = createServer((req, res) => {
   void handle(req, res);
 });
 const connections = trackConnections(httpServer);
+const stopAttachmentSweep = startAttachmentSweep();
 const io = createRealtimeServer(httpServer);
 const pendingAcks = trackPendingAcks(io);
 
@@ -82,6 +84,7 @@ async function shutdown(signal: string) {
   //    Clients reconnect through the load balancer and catch up from Postgres; a resent message is stored once.
   await Promise.race([io.close(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
   connections.destroyAll();
+  stopAttachmentSweep();
   // 4. Pushes for messages acknowledged above still go out (they read Postgres and Redis), briefly.
   await settlePushes();
   await Promise.allSettled([closeDb(), closeRedis()]);

@@ -81,7 +81,10 @@ export function editMessage(input: ChangeInput & { body: string }): Promise<Chan
   });
 }
 
-/** Deletes the author's message for everyone: the text, its mentions and its reactions are erased, the row stays as a marker. */
+/**
+ * Deletes the author's message for everyone: the text, its attachments, its mentions and its reactions are erased, the
+ * row stays as a marker. The attachments' files leave storage after the commit (lib/attachments/remove.ts).
+ */
 export function deleteMessage(input: ChangeInput): Promise<ChangeResult> {
   return changeMessage(input, async (tx, row) => {
     requireOwnText(row, input.userId);
@@ -89,7 +92,7 @@ export function deleteMessage(input: ChangeInput): Promise<ChangeResult> {
     await tx.delete(messageReactions).where(eq(messageReactions.messageId, row.id));
     await tx
       .update(messages)
-      .set({ body: '', mentionIds: sql`'{}'::uuid[]`, deletedAt: sql`now()` })
+      .set({ body: '', attachments: [], mentionIds: sql`'{}'::uuid[]`, deletedAt: sql`now()` })
       .where(eq(messages.id, row.id));
     return true;
   });

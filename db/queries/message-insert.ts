@@ -7,7 +7,7 @@
  */
 import postgres from 'postgres';
 import { AppError } from '@/lib/errors';
-import { GROUP_MAX_MEMBERS, type ChatKind, type MessageDTO } from '@/lib/realtime/events';
+import { GROUP_MAX_MEMBERS, type AttachmentDTO, type ChatKind, type MessageDTO } from '@/lib/realtime/events';
 import { hideQuotesBefore, parseMentionNames } from '@/lib/realtime/messages';
 import { getSql } from '../index';
 import { getReadableMembership } from './chats';
@@ -18,6 +18,8 @@ export type InsertInput = {
   senderId: string;
   clientId: string;
   body: string;
+  /** Claimed by the caller (claimAttachments): stored with the message, shown in the order given. */
+  attachments?: AttachmentDTO[];
   /** The original, already read and checked readable by the caller: it becomes the quote. */
   replyTo?: MessageRow;
 };
@@ -138,6 +140,7 @@ async function writeBatch(inputs: InsertInput[]): Promise<Map<string, Stored>> {
       sender_id: input.senderId,
       client_id: input.clientId,
       body: input.body,
+      attachments: input.attachments ?? [],
       reply_to_id: input.replyTo?.id ?? null,
       mentions: parseMentionNames(input.body).slice(0, GROUP_MAX_MEMBERS),
     })),
@@ -157,7 +160,7 @@ async function writeBatch(inputs: InsertInput[]): Promise<Map<string, Stored>> {
       sql<StoredRow[]>`
         with input as (
           select * from jsonb_to_recordset(${rows}::jsonb)
-            as i(ord int, chat_id uuid, sender_id uuid, client_id uuid, body text, reply_to_id uuid, mentions text[])
+            as i(ord int, chat_id uuid, sender_id uuid, client_id uuid, body text, attachments jsonb, reply_to_id uuid, mentions text[])
         ), fresh as (
           select distinct on (i.chat_id, i.sender_id, i.client_id) i.*, c.last_seq as seen_seq from input i
           join chat_members cm on cm.chat_id = i.chat_id and cm.user_id = i.sender_id and cm.left_at_seq is null
@@ -173,13 +176,13 @@ async function writeBatch(inputs: InsertInput[]): Promise<Map<string, Stored>> {
           from (select distinct chat_id, k, seen_seq from numbered) x where c.id = x.chat_id and c.last_seq = x.seen_seq
           returning c.id, c.last_seq, c.kind
         )
-        insert into messages (chat_id, seq, sender_id, client_id, body, reply_to_id, mention_ids)
-        select n.chat_id, b.last_seq - n.k + n.n, n.sender_id, n.client_id, n.body, n.reply_to_id,
+        insert into messages (chat_id, seq, sender_id, client_id, body, attachments, reply_to_id, mention_ids)
+        select n.chat_id, b.last_seq - n.k + n.n, n.sender_id, n.client_id, n.body, n.attachments, n.reply_to_id,
           coalesce((select array_agg(cm.user_id order by cm.user_id) from chat_members cm join users u on u.id = cm.user_id
             where cm.chat_id = n.chat_id and cm.left_at_seq is null and cm.user_id <> n.sender_id and u.username = any(n.mentions)), '{}')
         from numbered n join bumped b on b.id = n.chat_id
         order by n.chat_id, n.n
-        returning id, chat_id as "chatId", seq, sender_id as "senderId", client_id as "clientId", kind, body, event,
+        returning id, chat_id as "chatId", seq, sender_id as "senderId", client_id as "clientId", kind, body, attachments, event,
           reply_to_id as "replyToId", mention_ids as "mentionIds", version, created_at as "createdAt",
           (select c.kind from chats c where c.id = chat_id) as "chatKind"`,
     ]);

@@ -40,7 +40,7 @@ describe('searchUsers', () => {
     const searcher = await makeUser({ displayName: `Me ${t}` });
     const other = await makeUser({ displayName: `You ${t}` });
     expect(await searchUsers({ query: t, excludeUserId: searcher.id })).toEqual([
-      { id: other.id, username: other.username, displayName: other.displayName },
+      { id: other.id, username: other.username, displayName: other.displayName, avatarUrl: null },
     ]);
   });
 

@@ -1,37 +1,29 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 /**
- * The first `bytes` bytes of `stream` (fewer if it is shorter), for sniffFile, without losing them: whatever was read
- * is pushed back (Readable#unshift), so the same stream still yields the whole content from its first byte and can be
- * handed to storage afterwards. Rejects if the stream errors before the head is complete.
+ * The first `bytes` bytes of `stream` (fewer if it is shorter), for sniffFile, and the whole content again as `whole`,
+ * from its first byte, to hand to storage. (Pushing the head back with unshift fails for a stream shorter than the
+ * head: by then it has ended.) An error of `stream`, before or after the head, rejects here or errors `whole`.
  */
-export async function readHead(stream: Readable, bytes: number): Promise<Buffer> {
+export async function splitHead(stream: Readable, bytes: number): Promise<{ head: Buffer; whole: Readable }> {
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const chunks: Buffer[] = [];
   let length = 0;
+  let ended = false;
   while (length < bytes) {
-    const chunk = stream.read() as Buffer | null;
-    if (chunk !== null) {
-      chunks.push(chunk);
-      length += chunk.length;
-      continue;
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
     }
-    if (stream.readableEnded) break;
-    if (stream.destroyed) throw stream.errored ?? new Error('The stream closed before its end');
-    await nextEvent(stream);
+    chunks.push(next.value);
+    length += next.value.length;
   }
   const consumed = Buffer.concat(chunks);
-  if (consumed.length > 0) stream.unshift(consumed);
-  return consumed.subarray(0, bytes);
-}
-
-/** Resolves on more data, the end or a close; rejects on an error. */
-function nextEvent(stream: Readable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const settle = (error?: unknown) => {
-      stream.off('readable', settle).off('end', settle).off('close', settle).off('error', settle);
-      if (error) reject(error);
-      else resolve();
-    };
-    stream.on('readable', settle).on('end', settle).on('close', settle).on('error', settle);
-  });
+  async function* replay() {
+    if (consumed.length > 0) yield consumed;
+    if (ended) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { head: consumed.subarray(0, bytes), whole: Readable.from(replay(), { objectMode: false }) };
 }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { readHead } from './head';
+import { splitHead } from './head';
 import { AVATAR_SIDE, ImageRejectedError, MAX_INPUT_PIXELS, THUMB_MAX_SIDE, prepareAvatar, prepareImage } from './images';
 import { SNIFF_BYTES, sniffFile } from './sniff';
 
@@ -208,25 +208,31 @@ describe('many pictures at once', () => {
   });
 });
 
-describe('readHead', () => {
+describe('splitHead', () => {
   const data = Buffer.from(Array.from({ length: 10_000 }, (_, index) => index % 251));
   const chunked = (size: number) => Readable.from((function* () { for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size); })());
+  const readAll = async (stream: Readable) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
 
-  it('returns the first bytes and leaves the stream whole', async () => {
+  it('returns the first bytes and the whole content again', async () => {
     for (const chunkSize of [1000, 7000, 20_000]) {
-      const stream = chunked(chunkSize);
-      const head = await readHead(stream, SNIFF_BYTES);
+      const { head, whole } = await splitHead(chunked(chunkSize), SNIFF_BYTES);
       expect(head.equals(data.subarray(0, SNIFF_BYTES))).toBe(true);
-      const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
-      expect(Buffer.concat(chunks).equals(data)).toBe(true);
+      expect((await readAll(whole)).equals(data)).toBe(true);
     }
   });
 
-  it('returns everything from a stream shorter than the head, and rejects on an error', async () => {
-    const short = Readable.from([data.subarray(0, 100)]);
-    expect((await readHead(short, SNIFF_BYTES)).length).toBe(100);
-    const failing = Readable.from((async function* () { yield data.subarray(0, 100); throw new Error('client went away'); })());
-    await expect(readHead(failing, SNIFF_BYTES)).rejects.toThrow('client went away');
+  it('a stream shorter than the head comes back whole; an error rejects or errors the rest', async () => {
+    const { head, whole } = await splitHead(Readable.from([data.subarray(0, 100)]), SNIFF_BYTES);
+    expect(head.length).toBe(100);
+    expect((await readAll(whole)).equals(data.subarray(0, 100))).toBe(true);
+    const failingEarly = Readable.from((async function* () { yield data.subarray(0, 100); throw new Error('client went away'); })());
+    await expect(splitHead(failingEarly, SNIFF_BYTES)).rejects.toThrow('client went away');
+    const failingLate = Readable.from((async function* () { yield data; throw new Error('client went away'); })());
+    const late = await splitHead(failingLate, SNIFF_BYTES);
+    await expect(readAll(late.whole)).rejects.toThrow('client went away');
   });
 });

@@ -1,7 +1,9 @@
 import { getMembership } from '@/db/queries/chats';
 import { deleteMessage, editMessage, toggleReaction, type ChangeInput, type ChangeResult } from '@/db/queries/message-changes';
+import { removeAttachmentsOf } from '@/lib/attachments/remove';
 import { refreshRecentMessages } from '@/lib/cache/recent-messages';
 import { AppError } from '@/lib/errors';
+import { replaceShortcodes } from '@/lib/format/shortcodes';
 import { messageDeleteSchema, messageEditSchema, reactionToggleSchema, type MessageDTO } from '../events';
 import { hideQuotesBefore } from '../messages';
 import { emitToReaders } from '../readers';
@@ -34,13 +36,18 @@ export function registerMessageChangeHandlers(io: RealtimeServer, socket: Realti
   socket.on(
     'message:edit',
     withAck('message:edit', messageEditSchema, ({ chatId, messageId, body }) =>
-      change(chatId, messageId, (input) => editMessage({ ...input, body })),
+      change(chatId, messageId, (input) => editMessage({ ...input, body: replaceShortcodes(body) })),
     ),
   );
 
   socket.on(
     'message:delete',
-    withAck('message:delete', messageDeleteSchema, ({ chatId, messageId }) => change(chatId, messageId, deleteMessage)),
+    withAck('message:delete', messageDeleteSchema, async ({ chatId, messageId }) => {
+      const deleted = await change(chatId, messageId, deleteMessage);
+      // Its files leave storage once no reader can be sent them (every copy now says deleted); a retry finds none.
+      await removeAttachmentsOf(deleted);
+      return deleted;
+    }),
   );
 
   socket.on(

@@ -53,6 +53,7 @@ describe('message:send', () => {
         clientId,
         kind: 'text',
         body: 'hello',
+        attachments: [],
         event: null,
         replyTo: null,
         mentionIds: [],

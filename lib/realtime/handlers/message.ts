@@ -1,8 +1,10 @@
+import { claimAttachments } from '@/db/queries/attachments';
 import { getMembership, getReadableMembership } from '@/db/queries/chats';
 import { getMessageRow, listMessagesAfter, type MessageRow } from '@/db/queries/messages';
 import { insertMessage } from '@/db/queries/message-insert';
 import { getRecentMessagesCache, logCacheFailure } from '@/lib/cache/recent-messages';
 import { AppError } from '@/lib/errors';
+import { replaceShortcodes } from '@/lib/format/shortcodes';
 import type { PushQueue } from '@/lib/push/queue';
 import type { createTokenBucket } from '@/lib/rate-limit';
 import { messageSendSchema, messageSyncSchema, SYNC_PAGE_SIZE } from '../events';
@@ -27,15 +29,17 @@ export function registerMessageHandlers(io: RealtimeServer, socket: RealtimeSock
 
   socket.on(
     'message:send',
-    withAck('message:send', messageSendSchema, async ({ chatId, clientId, body, replyToId }) => {
+    withAck('message:send', messageSendSchema, async ({ chatId, clientId, body, replyToId, attachmentIds = [] }) => {
       // 0. Refuse a flood before it costs any I/O.
       if (!sendLimit.take(userId)) throw new AppError('rate_limited');
       // 1. A reply quotes a message of this chat the sender may read (a deleted one too: its quote says so). Replies
       //    are rare: they pay a membership read here; a plain send is authorized inside the write below.
       const replyTo = replyToId ? await readableOriginal({ chatId, userId, replyToId }) : undefined;
+      // 1b. Files the sender uploaded to this chat become this message's (idempotent for a retried send).
+      const attachments = await claimAttachments({ chatId, uploaderId: userId, clientId, ids: attachmentIds });
       // 2. Store once per clientId, in the next group commit, only if the sender is a current member once the chat is
       //    locked (a non-member's send writes nothing and hears not_found). The ack below is sent after that commit.
-      const stored = await insertMessage({ chatId, senderId: userId, clientId, body, replyTo });
+      const stored = await insertMessage({ chatId, senderId: userId, clientId, body: replaceShortcodes(body), attachments, replyTo });
       const { message } = stored;
       if (stored.created) {
         await Promise.all([
