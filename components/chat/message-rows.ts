@@ -1,5 +1,6 @@
 import type { MessageDTO, ReplyPreviewDTO } from '@/lib/realtime/events';
 import { lazy } from '@/components/ui/lazy';
+import { messageSummary } from '@/lib/realtime/messages';
 import type { Item } from './message-bubble';
 
 /** How the conversation is laid out: day headings, runs of one sender, system lines; and quotes as they are now. */
@@ -65,7 +66,7 @@ const SNIPPET_LENGTH = 120;
 export function quoteOf(byId: Map<string, MessageDTO>, replyToId: string | undefined, sent: ReplyPreviewDTO | null): ReplyPreviewDTO | null {
   const original = replyToId ? byId.get(replyToId) : undefined;
   if (!original) return sent;
-  const snippet = Array.from(original.body).slice(0, SNIPPET_LENGTH).join('');
+  const snippet = Array.from(messageSummary(original)).slice(0, SNIPPET_LENGTH).join('');
   return { id: original.id, seq: original.seq, senderId: original.senderId, snippet, deleted: original.deleted };
 }
 

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import type { MessageDTO } from '@/lib/realtime/events';
+import { messageSummary } from '@/lib/realtime/messages';
 
 /** More at once than this (a catch-up after being offline) is told as a count, not read out one by one. */
 const MAX_READ_OUT = 3;
@@ -9,7 +10,8 @@ const MAX_READ_OUT = 3;
 const MAX_CHARS = 160;
 
 function spoken(message: MessageDTO, nameOf: (userId: string) => string): string {
-  const body = message.body.length > MAX_CHARS ? `${message.body.slice(0, MAX_CHARS)}…` : message.body;
+  const text = messageSummary(message);
+  const body = text.length > MAX_CHARS ? `${text.slice(0, MAX_CHARS)}…` : text;
   return `${nameOf(message.senderId)}: ${body}`;
 }
 

@@ -1,4 +1,5 @@
 import type { MessageDTO, SystemEvent } from '@/lib/realtime/events';
+import { messageSummary } from '@/lib/realtime/messages';
 
 /** A display name for a user id, or undefined while it is not known yet. */
 export type NameOf = (userId: string) => string | undefined;
@@ -46,7 +47,8 @@ export function previewOf(message: MessageDTO | null, options: { meId: string; i
   if (!message) return 'No messages yet';
   if (message.deleted) return 'This message was deleted';
   if (message.kind === 'system' && message.event) return describeSystemEvent(message.event, options.nameOf, options.meId);
-  if (message.senderId === options.meId) return `You: ${message.body}`;
+  const text = messageSummary(message);
+  if (message.senderId === options.meId) return `You: ${text}`;
   const sender = options.isGroup ? options.nameOf(message.senderId) : undefined;
-  return sender ? `${sender}: ${message.body}` : message.body;
+  return sender ? `${sender}: ${text}` : text;
 }

@@ -5,6 +5,7 @@ import { useEffect, useTransition } from 'react';
 import { markUnread } from '@/app/(chat)/actions';
 import { isPushDevice } from '@/lib/push/device';
 import type { ChatSummaryDTO, MessageDTO } from '@/lib/realtime/events';
+import { messageSummary } from '@/lib/realtime/messages';
 
 /** True while notifications of the chat are off ("always" is a far-future time). */
 export function isMuted(chat: Pick<ChatSummaryDTO, 'mutedUntil'>, now = Date.now()): boolean {
@@ -104,7 +105,7 @@ export function notifyNewMessage(
   // A hidden tab on a device with push on: the server's push says it (honouring private previews), once.
   if (document.visibilityState === 'hidden' && isPushDevice()) return;
   const title = chat.kind === 'group' && senderName ? `${senderName} in ${chat.title}` : chat.title;
-  const notification = new Notification(title, { body: message.body.slice(0, 140), tag: chat.id });
+  const notification = new Notification(title, { body: messageSummary(message).slice(0, 140), tag: chat.id });
   notification.onclick = () => {
     window.focus();
     router.push(`/c/${chat.id}`);

@@ -2,6 +2,7 @@ import https from 'node:https';
 import { deletePushSubscriptionsByEndpoint, listPushCandidates, type PushCandidate } from '@/db/queries/push';
 import { logger } from '@/lib/logger';
 import type { MessageDTO } from '@/lib/realtime/events';
+import { messageSummary } from '@/lib/realtime/messages';
 import { buildPushPayload, type PushPayload } from './payload';
 import { sendPush, type PushDevice } from './send';
 import type { VapidDetails } from './vapid';
@@ -109,7 +110,7 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
           chatKind: recipient.chatKind,
           chatTitle: recipient.chatTitle,
           senderName,
-          body: message.body,
+          body: messageSummary(message),
           previews: recipient.device.previews,
         }),
       }));

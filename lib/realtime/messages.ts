@@ -1,15 +1,31 @@
+import { plainPreview } from '@/lib/format/parse';
 import type { MessageDTO, ReplyPreviewDTO } from './events';
 
 /** How much of a replied-to message a quote shows. */
 export const REPLY_SNIPPET_LENGTH = 120;
 
+/**
+ * A message in one line of text, where its files and formatting cannot show (list previews, quotes, notifications,
+ * screen readers): its text without formatting marks, marked 📷 or 📎 when it carries files; a message of files alone says "Photo", "3 photos", the file's name
+ * or "3 files".
+ */
+export function messageSummary(message: Pick<MessageDTO, 'body' | 'attachments'>): string {
+  const files = message.attachments ?? [];
+  const text = plainPreview(message.body);
+  if (files.length === 0) return text;
+  const icon = files.every((file) => file.kind === 'image') ? '📷' : '📎';
+  if (text.trim()) return `${icon} ${text}`;
+  if (icon === '📷') return files.length === 1 ? '📷 Photo' : `📷 ${files.length} photos`;
+  return files.length === 1 ? `📎 ${files[0]!.name}` : `📎 ${files.length} files`;
+}
+
 /** The quote of a message as a reply shows it: '' once deleted (and for system lines). */
-export function toReplyPreviewDTO(original: Pick<MessageDTO, 'id' | 'seq' | 'senderId' | 'body' | 'deleted'>): ReplyPreviewDTO {
+export function toReplyPreviewDTO(original: Pick<MessageDTO, 'id' | 'seq' | 'senderId' | 'body' | 'attachments' | 'deleted'>): ReplyPreviewDTO {
   return {
     id: original.id,
     seq: original.seq,
     senderId: original.senderId,
-    snippet: Array.from(original.body).slice(0, REPLY_SNIPPET_LENGTH).join(''),
+    snippet: Array.from(messageSummary(original)).slice(0, REPLY_SNIPPET_LENGTH).join(''),
     deleted: original.deleted,
   };
 }
