@@ -64,7 +64,7 @@ export function MarkUnreadButton({ chat }: { chat: ChatSummaryDTO }) {
       type="button"
       disabled={pending}
       onClick={() => start(async () => void (await markUnread(chat.id)))}
-      className="absolute top-1 right-2 rounded px-1.5 py-0.5 text-[11px] text-muted opacity-0 group-hover:opacity-100 hover:bg-surface-alt focus-visible:opacity-100"
+      className="absolute top-1 right-2 min-h-6 rounded px-1.5 text-[11px] text-muted opacity-0 group-hover:opacity-100 hover:bg-surface-alt focus-visible:opacity-100"
     >
       Mark as unread
     </button>
