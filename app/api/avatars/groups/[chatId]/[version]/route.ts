@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { getGroupAvatarVersion } from '@/db/queries/avatars';
+import { getCurrentUser } from '@/lib/auth';
+import { pictureResponse, refusal } from '@/lib/avatars/http';
+import { AVATAR_VERSION_PATTERN, groupAvatarKey } from '@/lib/avatars/keys';
+import { getStorage } from '@/lib/storage';
+
+const paramsSchema = z.object({ chatId: z.uuid(), version: z.string().regex(AVATAR_VERSION_PATTERN) });
+
+/**
+ * A group's picture (256×256 WebP), for its current and former members (a former member still sees the group in
+ * their list); anyone else gets not_found, as for a chat that does not exist. Only the current version is served.
+ */
+export async function GET(_request: Request, context: { params: Promise<{ chatId: string; version: string }> }) {
+  const user = await getCurrentUser();
+  if (!user) return refusal('unauthorized');
+  const params = paramsSchema.safeParse(await context.params);
+  if (!params.success) return refusal('not_found');
+  const { chatId, version } = params.data;
+  if ((await getGroupAvatarVersion({ chatId, viewerId: user.id })) !== version) return refusal('not_found');
+  const object = await getStorage().get(groupAvatarKey(chatId, version));
+  return object ? pictureResponse(object) : refusal('not_found');
+}

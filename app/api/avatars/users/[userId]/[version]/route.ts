@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { getUserAvatarVersion } from '@/db/queries/avatars';
+import { getCurrentUser } from '@/lib/auth';
+import { pictureResponse, refusal } from '@/lib/avatars/http';
+import { AVATAR_VERSION_PATTERN, userAvatarKey } from '@/lib/avatars/keys';
+import { getStorage } from '@/lib/storage';
+
+const paramsSchema = z.object({ userId: z.uuid(), version: z.string().regex(AVATAR_VERSION_PATTERN) });
+
+/**
+ * Someone's profile picture (256×256 WebP), for any signed-in user: people see each other's in search results
+ * before they share a chat. Only the current version is served; a replaced or removed one is not_found.
+ */
+export async function GET(_request: Request, context: { params: Promise<{ userId: string; version: string }> }) {
+  const user = await getCurrentUser();
+  if (!user) return refusal('unauthorized');
+  const params = paramsSchema.safeParse(await context.params);
+  if (!params.success) return refusal('not_found');
+  const { userId, version } = params.data;
+  if ((await getUserAvatarVersion(userId)) !== version) return refusal('not_found');
+  const object = await getStorage().get(userAvatarKey(userId, version));
+  return object ? pictureResponse(object) : refusal('not_found');
+}

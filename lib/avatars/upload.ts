@@ -1,0 +1,57 @@
+import { fileTypeFromBuffer } from 'file-type';
+import { fail, ok, type ErrorCode, type Fail, type Ok } from '@/lib/errors';
+import { createTokenBucket } from '@/lib/rate-limit';
+import { AVATAR_MAX_BYTES } from '@/lib/realtime/limits';
+
+/** What a picture may be, judged by its bytes: the browser's type and the file name are never asked. */
+const PICTURE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
+
+/** A refusal with a sentence for API clients (the app's own UI shows its sentence for the code). */
+export type UploadRefusal = Fail & { message: string };
+
+const refuse = (error: ErrorCode, message: string): UploadRefusal => ({ ...fail(error), message });
+
+// Decoding and resizing a 10 MB picture costs real CPU: a person changes theirs now and then, not many times a
+// minute. Per process (enough to stop a loop), 5 at once, then one every 10 s.
+const globalForLimits = globalThis as unknown as { parleyAvatarUploads?: ReturnType<typeof createTokenBucket> };
+const uploads = (globalForLimits.parleyAvatarUploads ??= createTokenBucket({ capacity: 5, perSecond: 0.1 }));
+
+/**
+ * The picture in a PUT body (the file's raw bytes), or why it was refused. A too-large Content-Length is refused
+ * before a byte is read; without one, or if it lies, reading stops at the limit. Not yet decoded: prepareAvatar
+ * (lib/media/images.ts) does that, and refuses what only looks like a picture.
+ */
+export async function readPictureUpload(request: Request, userId: string): Promise<Ok<Buffer> | UploadRefusal> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && !/^\d+$/.test(declared)) return refuse('invalid_input', 'Content-Length must be a number of bytes.');
+  if (declared !== null && Number(declared) > AVATAR_MAX_BYTES) return refuse('too_large', tooLargeMessage);
+  if (!uploads.take(userId)) return refuse('rate_limited', 'Too many pictures at once: wait a few seconds.');
+
+  const body = await readAtMost(request, AVATAR_MAX_BYTES);
+  if (body === 'too_large') return refuse('too_large', tooLargeMessage);
+  if (body.length === 0) return refuse('invalid_input', 'The request carried no picture.');
+  const type = await fileTypeFromBuffer(body);
+  if (!type || !PICTURE_TYPES.has(type.mime)) return refuse('invalid_input', 'A picture must be a JPEG, PNG, WebP or GIF image.');
+  return ok(body);
+}
+
+const tooLargeMessage = `A picture can be at most ${AVATAR_MAX_BYTES / 1024 / 1024} MB.`;
+
+/** The body, or 'too_large' as soon as it passes `limit` (the rest is never read). */
+async function readAtMost(request: Request, limit: number): Promise<Buffer | 'too_large'> {
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return 'too_large';
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
