@@ -2,6 +2,7 @@
 
 import { useState, useTransition, type FormEvent } from 'react';
 import { addGroupMembers, leaveGroup, makeGroupAdmin, removeGroupMember, renameGroup } from '@/app/(chat)/group-actions';
+import { AvatarUpload } from '@/components/settings/avatar-upload';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
 import { errorMessages } from '@/components/ui/error-messages';
@@ -45,7 +46,18 @@ export function GroupInfo({ chat, me, members, onClose, returnFocusTo }: Props) 
     <Dialog title="Group info" onClose={onClose} returnFocusTo={returnFocusTo}>
       <div className="flex flex-col gap-4">
         <div className="flex flex-col items-center gap-2 text-center">
-          <ChatAvatar chat={chat} size="lg" />
+          {isAdmin ? (
+            <AvatarUpload
+              endpoint={`/api/avatars/groups/${chat.id}`}
+              currentUrl={chat.avatarUrl}
+              name={chat.title || '?'}
+              id={chat.id}
+              uploadLabel="Change group picture"
+              removeLabel="Remove group picture"
+            />
+          ) : (
+            <ChatAvatar chat={chat} size="lg" />
+          )}
           {renaming ? (
             <RenameForm
               title={chat.title}

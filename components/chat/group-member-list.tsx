@@ -36,7 +36,7 @@ export function GroupMemberList({
           const isMe = member.id === meId;
           return (
             <li key={member.id} data-testid="group-member" className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2">
-              <Avatar name={member.displayName} id={member.id} size="sm" />
+              <Avatar name={member.displayName} id={member.id} url={member.avatarUrl} size="sm" />
               <span className="min-w-0 flex-1">
                 <span className="block truncate font-medium">{isMe ? `${member.displayName} (You)` : member.displayName}</span>
                 <span className="block truncate text-xs text-muted">@{member.username}</span>

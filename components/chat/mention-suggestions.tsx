@@ -53,7 +53,7 @@ export function MentionSuggestions({ id, members, activeIndex, onChoose, onHover
           onPointerEnter={() => onHover(index)}
           className={`flex cursor-pointer items-center gap-2 rounded-xl px-2 py-1.5 ${index === activeIndex ? 'bg-surface-alt outline-2 outline-focus' : ''}`}
         >
-          <Avatar name={member.displayName} id={member.id} size="sm" />
+          <Avatar name={member.displayName} id={member.id} url={member.avatarUrl} size="sm" />
           <span className="min-w-0 truncate text-sm font-medium">{member.displayName}</span>
           <span className="min-w-0 truncate text-xs text-muted">@{member.username}</span>
         </li>

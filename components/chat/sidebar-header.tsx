@@ -21,7 +21,7 @@ export function SidebarHeader({ user }: { user: UserDTO }) {
   return (
     // Wraps when the text is large (200% zoom on a phone): the actions move under the name instead of off screen.
     <header className="flex flex-wrap items-center gap-3 border-b border-line px-4 py-3">
-      <Avatar name={user.displayName} id={user.id} />
+      <Avatar name={user.displayName} id={user.id} url={user.avatarUrl} />
       <div className="min-w-24 flex-1">
         {/* Wrapped, not cut with an ellipsis: at 200% text a phone has room for a few letters per line. */}
         <p className="font-semibold [overflow-wrap:anywhere]" data-testid="current-user">

@@ -47,7 +47,7 @@ export function UserPicker({
         <ul aria-label="Selected people" className="flex flex-wrap gap-1.5">
           {selected.map((user) => (
             <li key={user.id} className="flex items-center gap-1 rounded-full bg-surface-alt py-0.5 pr-1 pl-0.5 text-sm">
-              <Avatar name={user.displayName} id={user.id} size="sm" />
+              <Avatar name={user.displayName} id={user.id} url={user.avatarUrl} size="sm" />
               <span className="max-w-40 truncate">{user.displayName}</span>
               <button
                 type="button"

@@ -124,7 +124,7 @@ export function PeopleFound(props: {
             onClick={() => onChoose(user)}
             className={`flex w-full items-center gap-3 rounded-lg px-2 ${rowClassName} text-left hover:bg-surface-alt disabled:opacity-60`}
           >
-            <Avatar name={user.displayName} id={user.id} size="sm" />
+            <Avatar name={user.displayName} id={user.id} url={user.avatarUrl} size="sm" />
             <span className="min-w-0">
               <span className="block truncate font-medium">{user.displayName}</span>
               <span className="block truncate text-xs text-muted">@{user.username}</span>

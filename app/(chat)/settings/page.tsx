@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { PrivacyForm } from '@/components/auth/privacy-form';
 import { DisplayNameForm, PasswordForm } from '@/components/auth/settings-forms';
+import { AvatarUpload } from '@/components/settings/avatar-upload';
 import { PushSettings } from '@/components/settings/push-settings';
 import { getPresenceFacts } from '@/db/queries/presence';
 import { requireUser } from '@/lib/auth';
@@ -27,6 +28,20 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </h2>
           <p className="text-sm text-muted [overflow-wrap:anywhere]">Signed in as @{user.username}</p>
           <DisplayNameForm displayName={user.displayName} />
+        </section>
+        <section aria-labelledby="picture-heading" className="flex flex-col gap-3">
+          <h2 id="picture-heading" className="font-semibold">
+            Profile picture
+          </h2>
+          <AvatarUpload
+            endpoint="/api/avatars/me"
+            currentUrl={user.avatarUrl}
+            name={user.displayName}
+            id={user.id}
+            uploadLabel="Upload picture"
+            removeLabel="Remove picture"
+            refreshPage
+          />
         </section>
         <section aria-labelledby="privacy-heading" className="flex flex-col gap-3">
           <h2 id="privacy-heading" className="font-semibold">
