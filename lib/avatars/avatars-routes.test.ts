@@ -113,6 +113,20 @@ describe('a profile picture', () => {
     expect((await fetchUserPicture(ana.id, version)).status).toBe(404);
   });
 
+  it('takes JPEG, WebP and GIF as well as PNG, whatever the file is called, and stores each as a 256×256 WebP', async () => {
+    const ana = await makeUser();
+    signIn(ana);
+    const base = () => sharp({ create: { width: 300, height: 500, channels: 3, background: '#cc6633' } });
+    const files = [await base().jpeg().toBuffer(), await base().webp().toBuffer(), await base().gif().toBuffer()];
+    for (const file of files) {
+      const uploaded = await setMine(new File([new Uint8Array(file)], 'picture.txt', { type: 'text/plain' }));
+      expect(uploaded.status).toBe(200);
+      const served = await fetchUserPicture(ana.id, versionOf(uploaded.json.data!.avatarUrl!));
+      const image = await sharp(Buffer.from(await served.arrayBuffer())).metadata();
+      expect({ format: image.format, width: image.width, height: image.height }).toEqual({ format: 'webp', width: 256, height: 256 });
+    }
+  });
+
   it('judges the content, not the name: text named .png, and bytes that only start like a PNG, change nothing', async () => {
     const ana = await makeUser();
     signIn(ana);
