@@ -38,9 +38,15 @@ test('a profile picture in Settings shows in the other person’s chat list and 
 
   await test.step('Ana uploads a picture: it previews at once, then her own avatars show the stored one without a reload', async () => {
     await openSettings(ana);
-    const preview = ana.page.getByTestId('avatar-preview');
+    const section = ana.page.getByRole('region', { name: 'Profile picture' });
+    const preview = section.getByTestId('avatar-preview');
     await expect(preview).toHaveAttribute('data-state', 'initials');
-    await ana.page.getByLabel('Upload picture').setInputFiles(await picture('#e11d48'));
+    // Judged by its bytes on the server: a text file named .png is refused with a sentence, and nothing changes.
+    await section.getByLabel('Upload picture').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') });
+    await expect(section.getByRole('alert')).toHaveText('That file is not a picture Parley can use. Choose a JPEG, PNG, WebP or GIF image.');
+    await expect(preview).toHaveAttribute('data-state', 'initials');
+    await section.getByLabel('Upload picture').setInputFiles(await picture('#e11d48'));
+    await expect(section.getByRole('alert')).toBeHidden();
     await expect(preview).toHaveAttribute('data-state', 'picture');
     await expectShown(pictureIn(preview), userPicture);
     src = (await pictureIn(preview).getAttribute('src'))!;
