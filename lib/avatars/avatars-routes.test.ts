@@ -166,6 +166,21 @@ describe('a profile picture', () => {
     expect(await getUserAvatarVersion(ana.id)).toBeNull();
   });
 
+  it('storage down: 503 unavailable, and the current picture stays', async () => {
+    const ana = await makeUser();
+    signIn(ana);
+    const version = versionOf((await setMine(await png())).json.data!.avatarUrl!);
+    const put = vi.spyOn(getStorage(), 'put').mockRejectedValueOnce(new Error('disk full'));
+    try {
+      const failed = await setMine(await png());
+      expect(failed).toEqual({ status: 503, json: { ok: false, error: 'unavailable' } });
+    } finally {
+      put.mockRestore();
+    }
+    expect(await getUserAvatarVersion(ana.id)).toBe(version);
+    expect((await fetchUserPicture(ana.id, version)).status).toBe(200);
+  });
+
   it('signed out: 401 to upload, remove and fetch; another site’s origin: 403', async () => {
     const ana = await makeUser();
     signIn(ana);

@@ -49,7 +49,14 @@ async function switchTo(target: Target, version: string | null): Promise<Result<
   await deleteObject(target, previous);
   // A group's members see the new picture live, the way they see a rename: their chat list and header take
   // the summary. A profile picture reaches others on their next load (ChatSummaryDTO.peer carries it).
-  if (target.kind === 'group') await notifyChatUpdated(target.chatId, await listChatMemberIds(target.chatId));
+  // Best effort, and never a throw from here on: the caller would take the new picture for a failed one.
+  if (target.kind === 'group') {
+    try {
+      await notifyChatUpdated(target.chatId, await listChatMemberIds(target.chatId));
+    } catch (error) {
+      logger.warn('avatar_notify_failed', { chatId: target.chatId, error });
+    }
+  }
   return ok({ avatarUrl: urlOf(target, version) });
 }
 
@@ -65,7 +72,13 @@ async function setPicture(target: Target, upload: Buffer): Promise<Result<Avatar
   }
   const version = newAvatarVersion();
   const key = keyOf(target, version);
-  await getStorage().put(key, image, { contentType: 'image/webp', size: image.length });
+  try {
+    await getStorage().put(key, image, { contentType: 'image/webp', size: image.length });
+  } catch (error) {
+    // Storage down (a full disk, S3 unreachable): the old picture stays; the person may try again.
+    logger.error('avatar_store_failed', { key, error });
+    return fail('unavailable');
+  }
   try {
     const switched = await switchTo(target, version);
     if (!switched.ok) await deleteObject(target, version);

@@ -10,6 +10,7 @@ const statusOf: Partial<Record<ErrorCode, number>> = {
   not_found: 404,
   too_large: 413,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 /** `{ok, data|error}` like every other route; never cached. */
