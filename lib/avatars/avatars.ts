@@ -5,7 +5,7 @@
  */
 import { listChatMemberIds } from '@/db/queries/chats';
 import { switchGroupAvatar, switchUserAvatar } from '@/db/queries/avatars';
-import { prepareAvatar } from '@/lib/media/images';
+import { ImageRejectedError, prepareAvatar } from '@/lib/media/images';
 import { getStorage } from '@/lib/storage';
 import { AppError, fail, ok, type Result } from '@/lib/errors';
 import { logger } from '@/lib/logger';
@@ -67,7 +67,7 @@ async function setPicture(target: Target, upload: Buffer): Promise<Result<Avatar
     image = await prepareAvatar(upload);
   } catch (error) {
     // Looked like a picture by its first bytes, but does not decode (truncated, corrupt, or too many pixels).
-    logger.info('avatar_undecodable', { target: target.kind, message: error instanceof Error ? error.message : String(error) });
+    logger.info('avatar_rejected', { target: target.kind, reason: error instanceof ImageRejectedError ? error.reason : String(error) });
     return fail('invalid_input');
   }
   const version = newAvatarVersion();

@@ -1,10 +1,7 @@
-import { fileTypeFromBuffer } from 'file-type';
 import { fail, ok, type ErrorCode, type Fail, type Ok } from '@/lib/errors';
+import { sniffFile, SNIFF_BYTES } from '@/lib/media/sniff';
 import { createTokenBucket } from '@/lib/rate-limit';
 import { AVATAR_MAX_BYTES } from '@/lib/realtime/limits';
-
-/** What a picture may be, judged by its bytes: the browser's type and the file name are never asked. */
-const PICTURE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
 
 /** A refusal with a sentence for API clients (the app's own UI shows its sentence for the code). */
 export type UploadRefusal = Fail & { message: string };
@@ -30,8 +27,8 @@ export async function readPictureUpload(request: Request, userId: string): Promi
   const body = await readAtMost(request, AVATAR_MAX_BYTES);
   if (body === 'too_large') return refuse('too_large', tooLargeMessage);
   if (body.length === 0) return refuse('invalid_input', 'The request carried no picture.');
-  const type = await fileTypeFromBuffer(body);
-  if (!type || !PICTURE_TYPES.has(type.mime)) return refuse('invalid_input', 'A picture must be a JPEG, PNG, WebP or GIF image.');
+  // Judged by its bytes (JPEG, PNG, WebP or GIF), never by the name or the type the browser claims.
+  if ((await sniffFile(body.subarray(0, SNIFF_BYTES))).kind !== 'image') return refuse('invalid_input', 'A picture must be a JPEG, PNG, WebP or GIF image.');
   return ok(body);
 }
 
