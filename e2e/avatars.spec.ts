@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import sharp from 'sharp';
+import { AVATAR_MAX_BYTES } from '../lib/realtime/limits';
 import { expect, test, type Person } from './fixtures';
 import { GroupRoom, NewGroupDialog } from './pages/group-pages';
 
@@ -45,6 +46,10 @@ test('a profile picture in Settings shows in the other person’s chat list and 
     await section.getByLabel('Upload picture').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') });
     await expect(section.getByRole('alert')).toHaveText('That file is not a picture Parley can use. Choose a JPEG, PNG, WebP or GIF image.');
     await expect(preview).toHaveAttribute('data-state', 'initials');
+    // A client that skips the page's own size check: the server refuses it too (413), through the real server.
+    const tooLarge = await ana.page.request.put('/api/avatars/me', { headers: { origin: new URL(ana.page.url()).origin }, data: Buffer.alloc(AVATAR_MAX_BYTES + 1) });
+    expect(tooLarge.status()).toBe(413);
+    expect(await tooLarge.json()).toMatchObject({ ok: false, error: 'too_large' });
     await section.getByLabel('Upload picture').setInputFiles(await picture('#e11d48'));
     await expect(section.getByRole('alert')).toBeHidden();
     await expect(preview).toHaveAttribute('data-state', 'picture');
