@@ -54,6 +54,7 @@ export function GroupInfo({ chat, me, members, onClose, returnFocusTo }: Props) 
               id={chat.id}
               uploadLabel="Change group picture"
               removeLabel="Remove group picture"
+              align="center"
             />
           ) : (
             <ChatAvatar chat={chat} size="lg" />

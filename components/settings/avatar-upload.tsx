@@ -22,6 +22,8 @@ type Props = {
    * needs none: its summary comes back through chat:updated.
    */
   refreshPage?: boolean;
+  /** 'center': the picture above its buttons, for the centred head of Group info. */
+  align?: 'start' | 'center';
 };
 
 /** A picture's own sentences: the shared ones for these codes speak of attachments. */
@@ -47,7 +49,7 @@ async function send(endpoint: string, init: RequestInit): Promise<{ ok: true } |
  * The picture, "Upload" and "Remove". A chosen file shows at once, cropped to the circle as the server will
  * crop it, and uploads straight away; it stays shown until the new picture's URL arrives, or goes on failure.
  */
-export function AvatarUpload({ endpoint, currentUrl, name, id, uploadLabel, removeLabel, refreshPage = false }: Props) {
+export function AvatarUpload({ endpoint, currentUrl, name, id, uploadLabel, removeLabel, refreshPage = false, align = 'start' }: Props) {
   const router = useRouter();
   const inputId = useId();
   const [busy, setBusy] = useState<'uploading' | 'removing' | null>(null);
@@ -88,12 +90,12 @@ export function AvatarUpload({ endpoint, currentUrl, name, id, uploadLabel, remo
   };
 
   return (
-    <div className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-center gap-4">
+    <div className={`flex flex-col gap-3 ${align === 'center' ? 'items-center text-center' : ''}`}>
+      <div className={`flex items-center gap-4 ${align === 'center' ? 'flex-col' : 'flex-wrap'}`}>
         <span data-testid="avatar-preview" data-state={previewUrl ? 'preview' : currentUrl ? 'picture' : 'initials'}>
           <Avatar name={name} id={id} url={previewUrl ?? currentUrl} size="lg" />
         </span>
-        <div className="flex flex-wrap items-center gap-2">
+        <div className="flex flex-wrap items-center justify-center gap-2">
           {/* A real, focusable file input under a label that looks like a button: keyboard and screen readers get the native control. */}
           <label
             htmlFor={inputId}
