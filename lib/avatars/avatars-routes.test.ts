@@ -67,7 +67,7 @@ async function fetchGroupPicture(chatId: string, version: string) {
 
 async function setMine(body: BodyInit) {
   const response = await me.PUT(upload('/api/avatars/me', body));
-  return { status: response.status, json: (await response.json()) as { ok: boolean; data?: { avatarUrl: string | null }; error?: string; message?: string } };
+  return { status: response.status, json: (await response.json()) as { ok: boolean; data?: { avatarUrl: string | null }; error?: string } };
 }
 
 describe('a profile picture', () => {
@@ -89,6 +89,7 @@ describe('a profile picture', () => {
       'cache-control': 'private, max-age=31536000, immutable',
       'content-disposition': 'inline',
       'content-security-policy': "default-src 'none'; sandbox",
+      'cross-origin-resource-policy': 'same-origin',
     });
     const image = await sharp(Buffer.from(await served.arrayBuffer())).metadata();
     expect({ format: image.format, width: image.width, height: image.height }).toEqual({ format: 'webp', width: 256, height: 256 });
@@ -134,7 +135,7 @@ describe('a profile picture', () => {
     const text = new File(['just some text, honestly'], 'me.png', { type: 'image/png' });
     const notPicture = await setMine(text);
     expect(notPicture.status).toBe(400);
-    expect(notPicture.json).toMatchObject({ ok: false, error: 'invalid_input', message: expect.stringMatching(/JPEG, PNG, WebP or GIF/) });
+    expect(notPicture.json).toEqual({ ok: false, error: 'invalid_input' });
     const truncated = (await png()).subarray(0, 60);
     expect((await setMine(truncated)).status).toBe(400);
     expect(await getUserAvatarVersion(ana.id)).toBe(version);

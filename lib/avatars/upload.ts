@@ -1,12 +1,7 @@
-import { fail, ok, type ErrorCode, type Fail, type Ok } from '@/lib/errors';
+import { fail, ok, type Result } from '@/lib/errors';
 import { sniffFile, SNIFF_BYTES } from '@/lib/media/sniff';
 import { createTokenBucket } from '@/lib/rate-limit';
 import { AVATAR_MAX_BYTES } from '@/lib/realtime/limits';
-
-/** A refusal with a sentence for API clients (the app's own UI shows its sentence for the code). */
-export type UploadRefusal = Fail & { message: string };
-
-const refuse = (error: ErrorCode, message: string): UploadRefusal => ({ ...fail(error), message });
 
 // Decoding and resizing a 10 MB picture costs real CPU: a person changes theirs now and then, not many times a
 // minute. Per process (enough to stop a loop), 5 at once, then one every 10 s.
@@ -18,21 +13,18 @@ const uploads = (globalForLimits.parleyAvatarUploads ??= createTokenBucket({ cap
  * before a byte is read; without one, or if it lies, reading stops at the limit. Not yet decoded: prepareAvatar
  * (lib/media/images.ts) does that, and refuses what only looks like a picture.
  */
-export async function readPictureUpload(request: Request, userId: string): Promise<Ok<Buffer> | UploadRefusal> {
+export async function readPictureUpload(request: Request, userId: string): Promise<Result<Buffer>> {
   const declared = request.headers.get('content-length');
-  if (declared !== null && !/^\d+$/.test(declared)) return refuse('invalid_input', 'Content-Length must be a number of bytes.');
-  if (declared !== null && Number(declared) > AVATAR_MAX_BYTES) return refuse('too_large', tooLargeMessage);
-  if (!uploads.take(userId)) return refuse('rate_limited', 'Too many pictures at once: wait a few seconds.');
+  if (declared !== null && !/^\d+$/.test(declared)) return fail('invalid_input');
+  if (declared !== null && Number(declared) > AVATAR_MAX_BYTES) return fail('too_large');
+  if (!uploads.take(userId)) return fail('rate_limited');
 
   const body = await readAtMost(request, AVATAR_MAX_BYTES);
-  if (body === 'too_large') return refuse('too_large', tooLargeMessage);
-  if (body.length === 0) return refuse('invalid_input', 'The request carried no picture.');
+  if (body === 'too_large') return fail('too_large');
   // Judged by its bytes (JPEG, PNG, WebP or GIF), never by the name or the type the browser claims.
-  if ((await sniffFile(body.subarray(0, SNIFF_BYTES))).kind !== 'image') return refuse('invalid_input', 'A picture must be a JPEG, PNG, WebP or GIF image.');
+  if (body.length === 0 || (await sniffFile(body.subarray(0, SNIFF_BYTES))).kind !== 'image') return fail('invalid_input');
   return ok(body);
 }
-
-const tooLargeMessage = `A picture can be at most ${AVATAR_MAX_BYTES / 1024 / 1024} MB.`;
 
 /** The body, or 'too_large' as soon as it passes `limit` (the rest is never read). */
 async function readAtMost(request: Request, limit: number): Promise<Buffer | 'too_large'> {

@@ -1,7 +1,8 @@
 import { getCurrentUser } from '@/lib/auth';
 import { removeUserAvatar, setUserAvatar } from '@/lib/avatars/avatars';
-import { foreignOrigin, jsonResult, refusal } from '@/lib/avatars/http';
+import { jsonResult } from '@/lib/avatars/http';
 import { readPictureUpload } from '@/lib/avatars/upload';
+import { jsonFail, isForeignOrigin } from '@/lib/http';
 
 /**
  * My profile picture. PUT: the body is the picture file's raw bytes (fetch(url, {method: 'PUT', body: file})), not
@@ -9,10 +10,10 @@ import { readPictureUpload } from '@/lib/avatars/upload';
  * there is no form to parse. The answer carries the new picture's URL ({ avatarUrl }).
  */
 export async function PUT(request: Request) {
-  const refused = foreignOrigin(request);
-  if (refused) return refused;
+  // As PUT /api/push/subscription: another site's page may not change anyone's picture.
+  if (isForeignOrigin(request)) return jsonFail('forbidden');
   const user = await getCurrentUser();
-  if (!user) return refusal('unauthorized');
+  if (!user) return jsonFail('unauthorized');
   const upload = await readPictureUpload(request, user.id);
   if (!upload.ok) return jsonResult(upload);
   return jsonResult(await setUserAvatar({ userId: user.id, upload: upload.data }));
@@ -20,9 +21,8 @@ export async function PUT(request: Request) {
 
 /** Back to initials. */
 export async function DELETE(request: Request) {
-  const refused = foreignOrigin(request);
-  if (refused) return refused;
+  if (isForeignOrigin(request)) return jsonFail('forbidden');
   const user = await getCurrentUser();
-  if (!user) return refusal('unauthorized');
+  if (!user) return jsonFail('unauthorized');
   return jsonResult(await removeUserAvatar({ userId: user.id }));
 }

@@ -2,25 +2,26 @@ import { z } from 'zod';
 import { requireGroupAdmin } from '@/db/queries/avatars';
 import { getCurrentUser } from '@/lib/auth';
 import { removeGroupAvatar, setGroupAvatar } from '@/lib/avatars/avatars';
-import { foreignOrigin, jsonResult, refusal } from '@/lib/avatars/http';
+import { jsonResult } from '@/lib/avatars/http';
 import { readPictureUpload } from '@/lib/avatars/upload';
 import { AppError } from '@/lib/errors';
+import { jsonFail, isForeignOrigin } from '@/lib/http';
 
 const paramsSchema = z.object({ chatId: z.uuid() });
 type Context = { params: Promise<{ chatId: string }> };
 
 /** Origin, session, chat id, then "a current admin of this group", all before the body is read. */
 async function authorize(request: Request, context: Context): Promise<{ userId: string; chatId: string } | Response> {
-  const refused = foreignOrigin(request);
-  if (refused) return refused;
+  // As PUT /api/push/subscription: another site's page may not change anyone's picture.
+  if (isForeignOrigin(request)) return jsonFail('forbidden');
   const user = await getCurrentUser();
-  if (!user) return refusal('unauthorized');
+  if (!user) return jsonFail('unauthorized');
   const params = paramsSchema.safeParse(await context.params);
-  if (!params.success) return refusal('not_found');
+  if (!params.success) return jsonFail('not_found');
   try {
     await requireGroupAdmin({ chatId: params.data.chatId, userId: user.id });
   } catch (error) {
-    if (error instanceof AppError) return refusal(error.code);
+    if (error instanceof AppError) return jsonFail(error.code);
     throw error;
   }
   return { userId: user.id, chatId: params.data.chatId };

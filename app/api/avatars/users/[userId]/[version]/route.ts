@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { getUserAvatarVersion } from '@/db/queries/avatars';
 import { getCurrentUser } from '@/lib/auth';
-import { pictureResponse, refusal } from '@/lib/avatars/http';
+import { pictureResponse } from '@/lib/avatars/http';
 import { AVATAR_VERSION_PATTERN, userAvatarKey } from '@/lib/avatars/keys';
 import { getStorage } from '@/lib/storage';
+import { jsonFail } from '@/lib/http';
 
 const paramsSchema = z.object({ userId: z.uuid(), version: z.string().regex(AVATAR_VERSION_PATTERN) });
 
@@ -13,11 +14,11 @@ const paramsSchema = z.object({ userId: z.uuid(), version: z.string().regex(AVAT
  */
 export async function GET(_request: Request, context: { params: Promise<{ userId: string; version: string }> }) {
   const user = await getCurrentUser();
-  if (!user) return refusal('unauthorized');
+  if (!user) return jsonFail('unauthorized');
   const params = paramsSchema.safeParse(await context.params);
-  if (!params.success) return refusal('not_found');
+  if (!params.success) return jsonFail('not_found');
   const { userId, version } = params.data;
-  if ((await getUserAvatarVersion(userId)) !== version) return refusal('not_found');
+  if ((await getUserAvatarVersion(userId)) !== version) return jsonFail('not_found');
   const object = await getStorage().get(userAvatarKey(userId, version));
-  return object ? pictureResponse(object) : refusal('not_found');
+  return object ? pictureResponse(object) : jsonFail('not_found');
 }
