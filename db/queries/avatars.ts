@@ -1,8 +1,9 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { AppError } from '@/lib/errors';
 import { getDb } from '../index';
-import { chatMembers, chats, users } from '../schema';
+import { chats, users } from '../schema';
 import { getMembership, getReadableMembership } from './chats';
+import { lockGroupAsAdmin } from './groups';
 
 /**
  * Which picture a user or group shows: `avatarVersion`, a random token per upload (null: initials). Each switch
@@ -38,16 +39,10 @@ export async function requireGroupAdmin(input: { chatId: string; userId: string 
  */
 export async function switchGroupAvatar(input: { chatId: string; actorId: string; version: string | null }): Promise<{ previous: string | null }> {
   return getDb().transaction(async (tx) => {
-    const [chat] = await tx.select({ kind: chats.kind, version: chats.avatarVersion }).from(chats).where(eq(chats.id, input.chatId)).for('update');
-    if (!chat || chat.kind !== 'group') throw new AppError('not_found');
-    const [actor] = await tx
-      .select({ role: chatMembers.role })
-      .from(chatMembers)
-      .where(and(eq(chatMembers.chatId, input.chatId), eq(chatMembers.userId, input.actorId), isNull(chatMembers.leftAtSeq)));
-    if (!actor) throw new AppError('not_found');
-    if (actor.role !== 'admin') throw new AppError('forbidden');
+    await lockGroupAsAdmin(tx, input.chatId, input.actorId);
+    const [chat] = await tx.select({ version: chats.avatarVersion }).from(chats).where(eq(chats.id, input.chatId));
     await tx.update(chats).set({ avatarVersion: input.version }).where(eq(chats.id, input.chatId));
-    return { previous: chat.version };
+    return { previous: chat?.version ?? null };
   });
 }
 

@@ -53,7 +53,7 @@ async function lockGroup(tx: Tx, chatId: string, actorId: string): Promise<ChatM
   return actor;
 }
 
-async function lockGroupAsAdmin(tx: Tx, chatId: string, actorId: string): Promise<ChatMember> {
+export async function lockGroupAsAdmin(tx: Tx, chatId: string, actorId: string): Promise<ChatMember> {
   const actor = await lockGroup(tx, chatId, actorId);
   if (actor.role !== 'admin') throw new AppError('forbidden');
   return actor;
