@@ -199,9 +199,10 @@ export function ChatRoom({ chat: renderedChat, me, initialMessages, initialMembe
       {canWrite ? (
         <MessageComposer
           draftKey={draftKey(me.id, chat.id)}
-          onSend={(body) => {
+          chatId={chat.id}
+          onSend={(body, attachmentIds) => {
             onTyping(false);
-            room.send(body, replyTo?.id);
+            room.send(body, replyTo?.id, attachmentIds);
             setReplyToId(null);
           }}
           onTyping={onTyping}

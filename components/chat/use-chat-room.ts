@@ -76,8 +76,15 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
   }, [socket, chatId, receive]);
 
   const send = useCallback(
-    (body: string, replyToId?: string) =>
-      void outbox.add({ clientId: newClientId(), chatId, body, createdAt: new Date().toISOString(), ...(replyToId ? { replyToId } : {}) }),
+    (body: string, replyToId?: string, attachmentIds: string[] = []) =>
+      void outbox.add({
+        clientId: newClientId(),
+        chatId,
+        body,
+        createdAt: new Date().toISOString(),
+        ...(replyToId ? { replyToId } : {}),
+        ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+      }),
     [outbox, chatId],
   );
 

@@ -13,6 +13,8 @@ export type OutboxEntry = {
   body: string;
   /** The message this one answers; optional, so entries saved before replies existed stay valid. */
   replyToId?: string;
+  /** Stored uploads this message carries (issue 8); optional, so entries saved before attachments stay valid. */
+  attachmentIds?: string[];
   createdAt: string;
   status: 'sending' | 'failed';
   error?: ErrorCode;
@@ -133,6 +135,7 @@ export class Outbox {
               clientId: next.clientId,
               body: next.body,
               ...(next.replyToId ? { replyToId: next.replyToId } : {}),
+              ...(next.attachmentIds?.length ? { attachmentIds: next.attachmentIds } : {}),
             });
         } catch {
           // No ack in time: send the same client id again shortly; the server stores it once.
