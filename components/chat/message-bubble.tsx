@@ -2,7 +2,8 @@
 
 import dynamic from 'next/dynamic';
 import { NeedsConnection } from '@/components/ui/needs-connection';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
+import { Dialog } from '@/components/ui/dialog';
 import { errorMessages } from '@/components/ui/error-messages';
 import { Time } from '@/components/ui/time';
 import type { MessageDTO, ReplyPreviewDTO } from '@/lib/realtime/events';
@@ -16,6 +17,13 @@ import type { PendingMessage } from './use-chat-room';
 // The full picker opens on demand: fetched then, not shipped with every chat page (first-load JS budget).
 // Offline, a picker never opened while online is not on the device: NeedsConnection says so instead of crashing.
 const EmojiPicker = dynamic(() => import('./emoji-picker').then((module) => module.EmojiPicker, () => NeedsConnection));
+// Pictures and files: only chats that have them fetch this code (first-load JS budget); rendered on the server too.
+const MessageAttachments = dynamic(() => import('./attachments/message-attachments').then((module) => module.MessageAttachments, () => AttachmentsOffline));
+
+/** Offline, attachment code never loaded while online is not on the device (their files are not either). */
+function AttachmentsOffline() {
+  return <p className="italic opacity-80">Attachments need a connection.</p>;
+}
 
 /** A stored message, or one of mine still in the outbox. */
 export type Item = {
@@ -72,7 +80,8 @@ export function MessageBubble(props: Props) {
   const pressTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const row = useRef<HTMLLIElement>(null);
   // Closing the picker or the question hands focus back to the message's actions button.
-  const refocus = () => row.current?.querySelector<HTMLElement>('[aria-haspopup="menu"]')?.focus();
+  const actionsButton = () => row.current?.querySelector<HTMLElement>('[aria-haspopup="menu"]');
+  const refocus = () => actionsButton()?.focus();
   const status = item.pending ? item.pending.status : 'sent';
   // Still queued, but the server said it could not store it yet (or did not answer): shown, and retried.
   const notDelivered = status === 'sending' && item.pending?.error !== undefined;
@@ -128,7 +137,11 @@ export function MessageBubble(props: Props) {
           {deleted ? (
             <p className="italic opacity-80">This message was deleted</p>
           ) : (
-            <MessageText text={item.body} mentions={mentions} />
+            <>
+              {message?.attachments.length ? <MessageAttachments attachments={message.attachments} /> : null}
+              {item.pending?.attachmentIds?.length ? <p className="opacity-80">📎 {item.pending.attachmentIds.length} attached</p> : null}
+              {item.body ? <MessageText text={item.body} mentions={mentions} /> : null}
+            </>
           )}
         </div>
         {actionable ? (
@@ -189,48 +202,31 @@ export function MessageBubble(props: Props) {
             setConfirming(false);
             props.onDelete(message);
           }}
-          onCancel={() => {
-            setConfirming(false);
-            // After the dialog has closed: closing it moves focus itself.
-            requestAnimationFrame(refocus);
-          }}
+          onCancel={() => setConfirming(false)}
+          // The Delete item that opened it is gone with its menu: the focus goes back to the message's actions button.
+          returnFocusTo={actionsButton}
         />
       ) : null}
     </li>
   );
 }
 
-/** A modal question before deleting for everyone; Escape or Cancel keeps the message. */
-function ConfirmDelete({ onConfirm, onCancel }: { onConfirm: () => void; onCancel: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const element = dialog.current;
-    if (element && !element.open) element.showModal();
-    return () => element?.close();
-  }, []);
+/**
+ * A modal question before deleting for everyone; Escape, × or Cancel (focused first, so Enter is safe) keeps the
+ * message. On the shared Dialog, already on the page: no second dialog implementation in the first-load JS.
+ */
+function ConfirmDelete({ onConfirm, onCancel, returnFocusTo }: { onConfirm: () => void; onCancel: () => void; returnFocusTo: () => HTMLElement | null | undefined }) {
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onCancel();
-      }}
-      className="m-auto w-[22rem] max-w-[calc(100vw-2rem)] rounded-2xl border border-line bg-surface-raised p-5 text-ink shadow-xl backdrop:bg-black/40"
-    >
-      <h2 id={titleId} className="font-semibold">
-        Delete this message?
-      </h2>
-      <p className="mt-1 text-sm text-muted">It will be deleted for everyone in this chat.</p>
+    <Dialog title="Delete this message?" onClose={onCancel} returnFocusTo={returnFocusTo} className="max-w-[22rem]!">
+      <p className="text-sm text-muted">It will be deleted for everyone in this chat.</p>
       <div className="mt-4 flex justify-end gap-2">
-        <button type="button" autoFocus onClick={onCancel} className="rounded-lg px-4 py-2 text-sm font-semibold hover:bg-surface-alt">
+        <button type="button" data-autofocus onClick={onCancel} className="rounded-lg px-4 py-2 text-sm font-semibold hover:bg-surface-alt">
           Cancel
         </button>
         <button type="button" onClick={onConfirm} className="rounded-lg bg-danger px-4 py-2 text-sm font-semibold text-surface">
           Delete for everyone
         </button>
       </div>
-    </dialog>
+    </Dialog>
   );
 }

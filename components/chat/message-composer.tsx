@@ -1,20 +1,29 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { NeedsConnection } from '@/components/ui/needs-connection';
 import { useIsClient } from '@/components/ui/time';
 import { MESSAGE_MAX_LENGTH } from '@/lib/errors';
 import { readDraft, writeDraft } from '@/lib/offline/drafts';
 import type { MemberDTO } from '@/lib/realtime/events';
 import { characterCount } from '@/lib/realtime/limits';
+import { useFileDrop } from './attachments/use-file-drop';
 import { findMentionQuery, matchMembers, MentionSuggestions, suggestionId } from './mention-suggestions';
 import { ComposerContext } from './reply-quote';
 
 const MAX_HEIGHT_PX = 200;
 
+// Uploading (XMLHttpRequest, progress, chips) loads with the first file attached, not with every chat page
+// (first-load JS budget). Offline, a tray never loaded while online is not on the device: NeedsConnection says so.
+const AttachmentTray = dynamic(() => import('./attachments/attachment-tray').then((module) => module.AttachmentTray, () => NeedsConnection));
+
 type Props = {
   /** Where this chat's unsent text is kept across reloads (lib/offline/drafts.ts). */
   draftKey: string;
-  onSend: (body: string) => void;
+  chatId: string;
+  /** The text (may be empty when files are attached) and the stored attachments, in the order they were added. */
+  onSend: (body: string, attachmentIds: string[]) => void;
   onTyping: (typing: boolean) => void;
   /** The message being answered, shown above the field with × to cancel. */
   replyTo: { id: string; name: string; text: string } | null;
@@ -34,7 +43,7 @@ type Props = {
  * Enter sends, Shift+Enter starts a new line. The limit is enforced here and again on the server.
  * In groups, `@` followed by letters suggests members (arrows, Enter or Tab to choose, Escape to close).
  */
-export function MessageComposer({ draftKey, onSend, onTyping, replyTo, onCancelReply, editing, onSaveEdit, onCancelEdit, mentionCandidates, onEditLast }: Props) {
+export function MessageComposer({ draftKey, chatId, onSend, onTyping, replyTo, onCancelReply, editing, onSaveEdit, onCancelEdit, mentionCandidates, onEditLast }: Props) {
   const [draft, setDraft] = useState('');
   const [saving, setSaving] = useState(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -54,6 +63,24 @@ export function MessageComposer({ draftKey, onSend, onTyping, replyTo, onCancelR
   const empty = draft.trim().length === 0;
   const suggestions = mention && mentionCandidates ? matchMembers(mentionCandidates, mention.query) : [];
   const active = suggestions[Math.min(activeIndex, suggestions.length - 1)];
+  // Files picked, dropped or pasted wait in `queued` until the tray (loaded on first use) takes them. `files` is null
+  // while no tray is open, else its chips' count and whether a failed upload blocks sending until retried or removed.
+  // With files, Send asks the tray (`sendRequests`): it sends once every upload is stored.
+  const [queued, setQueued] = useState<File[]>([]);
+  const [files, setFiles] = useState<{ count: number; blocked: boolean } | null>(null);
+  const [sendRequests, setSendRequests] = useState(0);
+  const picker = useRef<HTMLInputElement>(null);
+  const form = useRef<HTMLFormElement>(null);
+  const attach = (list: FileList) => {
+    const added = Array.from(list);
+    setQueued((current) => [...current, ...added]);
+    setFiles((current) => current ?? { count: 0, blocked: false });
+  };
+  const dropArea = useFileDrop(form, attach);
+  // A drag of files opens the tray (and fetches its code), which shows the drop zone.
+  if (dropArea && !files) setFiles({ count: 0, blocked: false });
+  const withFiles = !editing && (queued.length > 0 || !!files?.count);
+  const canSend = !tooLong && !saving && (!empty || withFiles) && !(withFiles && files?.blocked);
 
   // Ready to type on a desktop; on a phone, focusing would throw the keyboard over the conversation.
   useEffect(() => {
@@ -115,7 +142,7 @@ export function MessageComposer({ draftKey, onSend, onTyping, replyTo, onCancelR
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
-    if (empty || tooLong || saving) return;
+    if (!canSend) return;
     if (editing) {
       if (draft === editing.body) return onCancelEdit();
       setSaving(true);
@@ -124,11 +151,18 @@ export function MessageComposer({ draftKey, onSend, onTyping, replyTo, onCancelR
       if (saved) onCancelEdit();
       return;
     }
-    onSend(draft);
+    textarea.current?.focus();
+    if (withFiles) setSendRequests((count) => count + 1);
+    else send([]);
+  };
+
+  const send = (attachmentIds: string[]) => {
+    onSend(draft, attachmentIds);
+    setFiles(null);
+    setSendRequests(0);
     changeDraft('');
     setMention(null);
     requestAnimationFrame(resize);
-    textarea.current?.focus();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -154,7 +188,7 @@ export function MessageComposer({ draftKey, onSend, onTyping, replyTo, onCancelR
       event.preventDefault();
       return editing ? onCancelEdit() : onCancelReply();
     }
-    if (event.key === 'ArrowUp' && draft === '' && !editing) {
+    if (event.key === 'ArrowUp' && draft === '' && !editing && !withFiles) {
       event.preventDefault();
       return onEditLast();
     }
@@ -162,7 +196,7 @@ export function MessageComposer({ draftKey, onSend, onTyping, replyTo, onCancelR
   };
 
   return (
-    <form onSubmit={submit} className="relative border-t border-line bg-surface px-3 pt-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
+    <form ref={form} onSubmit={submit} className="relative border-t border-line bg-surface px-3 pt-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
       {suggestions.length > 0 ? (
         <MentionSuggestions id={listId} members={suggestions} activeIndex={Math.min(activeIndex, suggestions.length - 1)} onChoose={choose} onHover={setActiveIndex} />
       ) : null}
@@ -171,7 +205,46 @@ export function MessageComposer({ draftKey, onSend, onTyping, replyTo, onCancelR
       ) : replyTo ? (
         <ComposerContext label="Replying" title={`Reply to ${replyTo.name}`} text={replyTo.text} onCancel={onCancelReply} />
       ) : null}
+      {files ? (
+        <AttachmentTray
+          chatId={chatId}
+          queued={queued}
+          onTaken={(batch) => setQueued((current) => current.filter((file) => !batch.includes(file)))}
+          onChange={setFiles}
+          sendRequests={sendRequests}
+          onSend={send}
+          dropArea={dropArea}
+          onClose={() => {
+            setQueued([]);
+            setFiles(null);
+          }}
+        />
+      ) : null}
       <div className="flex items-end gap-2">
+        {editing ? null : (
+          <button
+            type="button"
+            aria-label="Attach files"
+            title="Attach files"
+            onClick={() => picker.current?.click()}
+            className="flex h-11 w-11 shrink-0 items-center justify-center rounded-full text-muted hover:bg-surface-alt hover:text-ink"
+          >
+            <svg viewBox="0 0 24 24" aria-hidden="true" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round">
+              <path d="m20 11.5-8.1 8.1a5 5 0 0 1-7.1-7.1l8.5-8.5a3.4 3.4 0 0 1 4.8 4.8l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8" />
+            </svg>
+          </button>
+        )}
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          data-testid="attach-input"
+          onChange={(event) => {
+            if (event.target.files) attach(event.target.files);
+            event.target.value = ''; // the same file can be picked again
+          }}
+        />
         <textarea
           ref={textarea}
           aria-label="Message"
@@ -195,11 +268,19 @@ export function MessageComposer({ draftKey, onSend, onTyping, replyTo, onCancelR
             setMention(null);
           }}
           onKeyDown={onKeyDown}
+          onPaste={(event) => {
+            const clipboard = event.clipboardData;
+            // Text copied from an office app or a web page comes with a picture of itself: the text wins then.
+            const textToo = clipboard.types.includes('text/html') && clipboard.getData('text/plain').trim() !== '';
+            if (editing || clipboard.files.length === 0 || textToo) return;
+            event.preventDefault();
+            attach(clipboard.files);
+          }}
           className="max-h-[200px] min-h-11 flex-1 resize-none rounded-2xl border border-line bg-surface-alt px-4 py-2.5 text-base placeholder:text-muted"
         />
         <button
           type="submit"
-          disabled={empty || tooLong || saving}
+          disabled={!canSend}
           className="h-11 shrink-0 rounded-full bg-accent px-5 text-sm font-semibold text-accent-ink disabled:opacity-50"
         >
           {editing ? 'Save' : 'Send'}
