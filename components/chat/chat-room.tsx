@@ -200,9 +200,9 @@ export function ChatRoom({ chat: renderedChat, me, initialMessages, initialMembe
         <MessageComposer
           draftKey={draftKey(me.id, chat.id)}
           chatId={chat.id}
-          onSend={(body, attachmentIds) => {
+          onSend={(body, attachments) => {
             onTyping(false);
-            room.send(body, replyTo?.id, attachmentIds);
+            room.send(body, replyTo?.id, attachments);
             setReplyToId(null);
           }}
           onTyping={onTyping}

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useRealtime } from '@/components/realtime-provider';
 import type { ErrorCode } from '@/lib/errors';
-import type { MessageDTO, SyncPage } from '@/lib/realtime/events';
+import type { AttachmentDTO, MessageDTO, SyncPage } from '@/lib/realtime/events';
 import { contiguousEnd, mergeMessages, newClientId } from '@/lib/realtime/messages';
 import type { OutboxEntry } from '@/lib/realtime/outbox';
 
@@ -76,14 +76,14 @@ export function useChatRoom({ chatId, meId, initialMessages }: { chatId: string;
   }, [socket, chatId, receive]);
 
   const send = useCallback(
-    (body: string, replyToId?: string, attachmentIds: string[] = []) =>
+    (body: string, replyToId?: string, attachments: AttachmentDTO[] = []) =>
       void outbox.add({
         clientId: newClientId(),
         chatId,
         body,
         createdAt: new Date().toISOString(),
         ...(replyToId ? { replyToId } : {}),
-        ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+        ...(attachments.length > 0 ? { attachments } : {}),
       }),
     [outbox, chatId],
   );

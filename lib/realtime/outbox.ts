@@ -2,7 +2,7 @@
 
 import type { ErrorCode } from '@/lib/errors';
 import type { ClientSocket } from './client';
-import type { MessageDTO } from './events';
+import type { AttachmentDTO, MessageDTO } from './events';
 
 /** A message written but not yet stored by the server, kept in IndexedDB across reloads and restarts. */
 export type OutboxEntry = {
@@ -13,8 +13,8 @@ export type OutboxEntry = {
   body: string;
   /** The message this one answers; optional, so entries saved before replies existed stay valid. */
   replyToId?: string;
-  /** Stored uploads this message carries (issue 8); optional, so entries saved before attachments stay valid. */
-  attachmentIds?: string[];
+  /** Already stored uploads the message carries (shown while it is pending); optional like replyToId. */
+  attachments?: AttachmentDTO[];
   createdAt: string;
   status: 'sending' | 'failed';
   error?: ErrorCode;
@@ -135,7 +135,7 @@ export class Outbox {
               clientId: next.clientId,
               body: next.body,
               ...(next.replyToId ? { replyToId: next.replyToId } : {}),
-              ...(next.attachmentIds?.length ? { attachmentIds: next.attachmentIds } : {}),
+              ...(next.attachments?.length ? { attachmentIds: next.attachments.map((attachment) => attachment.id) } : {}),
             });
         } catch {
           // No ack in time: send the same client id again shortly; the server stores it once.
