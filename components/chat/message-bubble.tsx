@@ -87,6 +87,8 @@ export function MessageBubble(props: Props) {
   const notDelivered = status === 'sending' && item.pending?.error !== undefined;
   const deleted = message?.deleted ?? false;
   const actionable = message !== undefined && !deleted;
+  // Mine still in the outbox show theirs too: they were stored before the message was.
+  const attachments = message?.attachments ?? item.pending?.attachments ?? [];
 
   const openMenu = (open: boolean) => {
     // Whether the edit window is still open is decided when the menu opens, not while rendering.
@@ -138,8 +140,7 @@ export function MessageBubble(props: Props) {
             <p className="italic opacity-80">This message was deleted</p>
           ) : (
             <>
-              {message?.attachments.length ? <MessageAttachments attachments={message.attachments} /> : null}
-              {item.pending?.attachmentIds?.length ? <p className="opacity-80">📎 {item.pending.attachmentIds.length} attached</p> : null}
+              {attachments.length ? <MessageAttachments attachments={attachments} /> : null}
               {item.body ? <MessageText text={item.body} mentions={mentions} /> : null}
             </>
           )}

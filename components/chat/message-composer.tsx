@@ -6,7 +6,7 @@ import { NeedsConnection } from '@/components/ui/needs-connection';
 import { useIsClient } from '@/components/ui/time';
 import { MESSAGE_MAX_LENGTH } from '@/lib/errors';
 import { readDraft, writeDraft } from '@/lib/offline/drafts';
-import type { MemberDTO } from '@/lib/realtime/events';
+import type { AttachmentDTO, MemberDTO } from '@/lib/realtime/events';
 import { characterCount } from '@/lib/realtime/limits';
 import { useFileDrop } from './attachments/use-file-drop';
 import { findMentionQuery, matchMembers, MentionSuggestions, suggestionId } from './mention-suggestions';
@@ -23,7 +23,7 @@ type Props = {
   draftKey: string;
   chatId: string;
   /** The text (may be empty when files are attached) and the stored attachments, in the order they were added. */
-  onSend: (body: string, attachmentIds: string[]) => void;
+  onSend: (body: string, attachments?: AttachmentDTO[]) => void;
   onTyping: (typing: boolean) => void;
   /** The message being answered, shown above the field with × to cancel. */
   replyTo: { id: string; name: string; text: string } | null;
@@ -156,8 +156,8 @@ export function MessageComposer({ draftKey, chatId, onSend, onTyping, replyTo, o
     else send([]);
   };
 
-  const send = (attachmentIds: string[]) => {
-    onSend(draft, attachmentIds);
+  const send = (attachments: AttachmentDTO[]) => {
+    onSend(draft, attachments);
     setFiles(null);
     setSendRequests(0);
     changeDraft('');

@@ -29,7 +29,7 @@ type Props = {
   /** Counts presses of Send (0 again after a send): each one sends as soon as every upload is stored. */
   sendRequests: number;
   /** Sends the composer's text with these stored attachments, in the order they were added. */
-  onSend: (attachmentIds: string[]) => void;
+  onSend: (attachments: AttachmentDTO[]) => void;
   /** Where to show the drop zone while files are dragged over the chat (lib: use-file-drop.ts). */
   dropArea: DOMRect | null;
   /** Unused here; the offline fallback (NeedsConnection) calls it to drop the files it could not take. */
@@ -88,7 +88,7 @@ export function AttachmentTray({ chatId, queued, onTaken, onChange, sendRequests
 
   const count = uploads.length;
   const blocked = uploads.some((upload) => upload.error);
-  const ids = uploads.flatMap((upload) => (upload.stored ? [upload.stored.id] : []));
+  const stored = uploads.flatMap((upload) => (upload.stored ? [upload.stored] : []));
   useEffect(() => {
     onChange({ count, blocked });
     // Reported when it changes, not on every render of the composer (a new `onChange` each time).
@@ -101,9 +101,9 @@ export function AttachmentTray({ chatId, queued, onTaken, onChange, sendRequests
     setWaiting(true);
   }
   if (waiting && (blocked || count === 0)) setWaiting(false);
-  const ready = waiting && queued.length === 0 && count > 0 && ids.length === count;
+  const ready = waiting && queued.length === 0 && count > 0 && stored.length === count;
   useEffect(() => {
-    if (ready) onSend(ids);
+    if (ready) onSend(stored);
     // Once, when everything is stored; the composer then closes this tray.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready]);
