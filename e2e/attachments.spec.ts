@@ -47,7 +47,7 @@ test('a pasted picture and two dropped ones reach both people as thumbnails; the
   await test.step('Ana pastes a picture, writes a caption and sends; both see the thumbnail and the caption', async () => {
     await anaFiles.paste([await png('pasted.png', 120, 80, { r: 200, g: 40, b: 40 })]);
     await expect(anaFiles.chip('pasted.png')).toBeVisible();
-    await expect(anaFiles.chip('pasted.png').getByRole('img')).toBeVisible(); // the preview from a blob: URL
+    await expectLoaded(anaFiles.chip('pasted.png').getByTestId('chip-preview')); // the preview, from a blob: URL
     await anaRoom.composer.fill('Look at this');
     await anaRoom.composer.press('Enter');
     await expect(anaFiles.chips).toHaveCount(0);

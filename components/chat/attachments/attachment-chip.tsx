@@ -27,7 +27,7 @@ export function AttachmentChip({ upload, onRemove, onRetry }: Props) {
       <div className="flex items-center gap-2 pr-7">
         {preview && !broken ? (
           // eslint-disable-next-line @next/next/no-img-element -- a local blob: URL, not an optimisable asset
-          <img src={preview} alt="" onError={() => setBroken(true)} className="h-11 w-11 shrink-0 rounded-lg object-cover" />
+          <img src={preview} alt="" data-testid="chip-preview" onError={() => setBroken(true)} className="h-11 w-11 shrink-0 rounded-lg object-cover" />
         ) : (
           <FileIcon className="h-11 w-11 shrink-0 p-1.5 text-muted" />
         )}
