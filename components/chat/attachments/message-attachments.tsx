@@ -28,7 +28,7 @@ export function MessageAttachments({ attachments }: { attachments: AttachmentDTO
         <ul aria-label="Pictures" className={`grid gap-1 ${images.length > 1 ? 'w-72 max-w-full grid-cols-2' : ''}`}>
           {images.map((image, index) => (
             <li key={image.id}>
-              <button type="button" onClick={() => setOpen(index)} className="block overflow-hidden rounded-xl" data-testid="attachment-thumbnail">
+              <button type="button" onClick={() => setOpen(index)} className="block w-full overflow-hidden rounded-xl" data-testid="attachment-thumbnail">
                 <Thumbnail image={image} square={images.length > 1} />
               </button>
             </li>
