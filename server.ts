@@ -50,6 +50,9 @@ const httpServer = createServer((req, res) => {
   req.headers[CLIENT_ADDRESS_HEADER] = getClientAddress(req, env.TRUST_PROXY);
   void handle(req, res);
 });
+// A 50 MB upload on a slow link takes longer than Node's 5-minute default for a whole request; a stalled one is
+// still ended by the proxy's body timeout and Node's header timeout.
+httpServer.requestTimeout = 60 * 60_000;
 const connections = trackConnections(httpServer);
 const stopAttachmentSweep = startAttachmentSweep();
 const io = createRealtimeServer(httpServer);

@@ -42,28 +42,39 @@ export async function getReadableAttachment(input: { attachmentId: string; userI
   return row?.readable ? toAttachmentDTO(row) : null;
 }
 
+/** Uploads no message carried within this long are abandoned (a closed tab, a send given up): the sweep removes them. */
+export const UNSENT_UPLOAD_TTL_MS = 48 * 60 * 60_000;
+/** A send may claim an upload only this long: an hour short of the sweep's TTL, so the two never race. */
+const CLAIMABLE_FOR_MS = UNSENT_UPLOAD_TTL_MS - 60 * 60_000;
+
 /**
  * Claims the sender's uploads to this chat for the message with `clientId`, in the order given. Idempotent for a
  * retried send (same clientId); an upload another message carries, someone else's, or another chat's: not_found.
  */
 export async function claimAttachments(input: { chatId: string; uploaderId: string; clientId: string; ids: string[] }): Promise<AttachmentDTO[]> {
   if (input.ids.length === 0) return [];
-  if (new Set(input.ids).size !== input.ids.length) throw new AppError('invalid_input');
+  // As Postgres writes them: the rows come back lower-case, and are matched back to the ids below.
+  const ids = input.ids.map((id) => id.toLowerCase());
+  if (new Set(ids).size !== ids.length) throw new AppError('invalid_input');
   const rows = await getDb()
     .update(attachments)
     .set({ clientId: input.clientId })
     .where(
       and(
-        inArray(attachments.id, input.ids),
+        inArray(attachments.id, ids),
         eq(attachments.chatId, input.chatId),
         eq(attachments.uploaderId, input.uploaderId),
-        sql`(${attachments.clientId} is null or ${attachments.clientId} = ${input.clientId})`,
+        // Already this send's (a retry), or a fresh upload: young enough that the sweep cannot be removing it, and
+        // not added to a message already stored under this clientId (where no one would see it, nor the sweep take it).
+        sql`(${attachments.clientId} = ${input.clientId} or (${attachments.clientId} is null
+          and ${attachments.createdAt} > now() - make_interval(secs => ${CLAIMABLE_FOR_MS / 1000})
+          and not exists (select 1 from messages m where m.chat_id = ${input.chatId} and m.sender_id = ${input.uploaderId} and m.client_id = ${input.clientId})))`,
       ),
     )
     .returning();
-  if (rows.length !== input.ids.length) throw new AppError('not_found');
+  if (rows.length !== ids.length) throw new AppError('not_found');
   const byId = new Map(rows.map((row) => [row.id, toAttachmentDTO(row)]));
-  return input.ids.map((id) => byId.get(id)!);
+  return ids.map((id) => byId.get(id)!);
 }
 
 /** Removes an upload no message carries, by its uploader (the composer's ×); false when there is no such upload. */

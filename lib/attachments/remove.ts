@@ -4,7 +4,7 @@
  * (a row whose message is deleted is always swept). The one exception is the uploader taking an upload back: its row
  * goes first, so a send cannot claim it meanwhile, and an object that then fails to go is logged.
  */
-import { deleteAttachmentRows, listAbandonedAttachmentIds, listAttachmentIdsOfMessage } from '@/db/queries/attachments';
+import { deleteAttachmentRows, listAbandonedAttachmentIds, listAttachmentIdsOfMessage, UNSENT_UPLOAD_TTL_MS } from '@/db/queries/attachments';
 import { logger } from '@/lib/logger';
 import type { MessageDTO } from '@/lib/realtime/events';
 import { getStorage } from '@/lib/storage';
@@ -33,8 +33,7 @@ export async function removeAttachmentsOf(message: Pick<MessageDTO, 'chatId' | '
   }
 }
 
-/** Uploads no message carried within this long are abandoned (a closed tab, a send given up). */
-export const UNSENT_UPLOAD_TTL_MS = 48 * 60 * 60_000;
+export { UNSENT_UPLOAD_TTL_MS };
 const SWEEP_BATCH = 500;
 
 /** One pass of the sweep: at most a few batches, so a backlog is worked off across passes. */

@@ -47,6 +47,8 @@ export async function serveAttachment(request: Request, params: Promise<{ attach
   if (!attachment || (variant === 'thumb' && attachment.kind !== 'image')) return jsonFail('not_found');
   const etag = `"${attachment.id}-${variant}"`;
   if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers: headersFor(attachment, variant) });
+  // Next answers HEAD with this GET handler and never reads (nor cancels) the body: open nothing.
+  if (request.method === 'HEAD') return new Response(null, { headers: headersFor(attachment, variant) });
   const keys = attachmentKeys(attachment.id);
   const object = await getStorage().get(variant === 'thumb' ? keys.thumb : keys.original);
   if (!object) return jsonFail('not_found');

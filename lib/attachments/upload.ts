@@ -19,8 +19,9 @@ import { getStorage, SizeMismatchError } from '@/lib/storage';
 import { createByteCounter } from '@/lib/storage/streams';
 import { allAttachmentKeys, attachmentKeys } from './keys';
 
-// Control characters (a newline could forge headers) and path separators never reach a file name.
-const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f/\\]/g;
+// Control characters (a newline could forge headers), path separators, and invisible or direction-changing
+// characters (U+202E turns "photo\u202Egpj.exe" into what reads as "photoexe.jpg") never reach a file name.
+const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff/\\]/g;
 
 /** The name as shown and downloaded: no control characters or paths, at most 255 characters, its extension kept. */
 export function cleanFileName(raw: string): string {

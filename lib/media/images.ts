@@ -39,7 +39,7 @@ export interface PreparedImage {
 }
 
 const ENCODERS = {
-  jpeg: { mime: 'image/jpeg', encode: (image: Sharp) => image.jpeg({ quality: 88, mozjpeg: true }) },
+  jpeg: { mime: 'image/jpeg', encode: (image: Sharp) => image.jpeg({ quality: 85 }) },
   png: { mime: 'image/png', encode: (image: Sharp) => image.png() },
   webp: { mime: 'image/webp', encode: (image: Sharp) => image.webp({ quality: 88 }) },
   gif: { mime: 'image/gif', encode: (image: Sharp) => image.gif() },

@@ -1,6 +1,6 @@
 import { claimAttachments } from '@/db/queries/attachments';
 import { getMembership, getReadableMembership } from '@/db/queries/chats';
-import { getMessageRow, listMessagesAfter, type MessageRow } from '@/db/queries/messages';
+import { getMessageByClientId, getMessageRow, listMessagesAfter, type MessageRow } from '@/db/queries/messages';
 import { insertMessage } from '@/db/queries/message-insert';
 import { getRecentMessagesCache, logCacheFailure } from '@/lib/cache/recent-messages';
 import { AppError } from '@/lib/errors';
@@ -36,7 +36,11 @@ export function registerMessageHandlers(io: RealtimeServer, socket: RealtimeSock
       //    are rare: they pay a membership read here; a plain send is authorized inside the write below.
       const replyTo = replyToId ? await readableOriginal({ chatId, userId, replyToId }) : undefined;
       // 1b. Files the sender uploaded to this chat become this message's (idempotent for a retried send).
-      const attachments = await claimAttachments({ chatId, uploaderId: userId, clientId, ids: attachmentIds });
+      const attachments = await claimAttachments({ chatId, uploaderId: userId, clientId, ids: attachmentIds }).catch(async (error: unknown) => {
+        // A retry of a send stored meanwhile (and perhaps deleted, its files gone): answered with the stored message below.
+        if (error instanceof AppError && error.code === 'not_found' && (await getMessageByClientId({ chatId, senderId: userId, clientId }))) return [];
+        throw error;
+      });
       // 2. Store once per clientId, in the next group commit, only if the sender is a current member once the chat is
       //    locked (a non-member's send writes nothing and hears not_found). The ack below is sent after that commit.
       const stored = await insertMessage({ chatId, senderId: userId, clientId, body: replaceShortcodes(body), attachments, replyTo });
