@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { AppError } from '@/lib/errors';
 import { getDb } from '../index';
 import { chats, users } from '../schema';
-import { getMembership, getReadableMembership } from './chats';
+import { getMembership } from './chats';
 import { lockGroupAsAdmin } from './groups';
 
 /**
@@ -54,7 +54,9 @@ export async function getUserAvatarVersion(userId: string): Promise<string | nul
 
 /** The group's current picture version, for its current and former members only; null for anyone else. */
 export async function getGroupAvatarVersion(input: { chatId: string; viewerId: string }): Promise<string | null> {
-  const membership = await getReadableMembership({ chatId: input.chatId, userId: input.viewerId });
+  // Current members only: a former member's list shows the group as it was when they left, and its pictures
+  // since are not theirs to see (old versions are deleted, so they see initials).
+  const membership = await getMembership({ chatId: input.chatId, userId: input.viewerId });
   if (!membership || membership.kind !== 'group') return null;
   const [row] = await getDb().select({ version: chats.avatarVersion }).from(chats).where(eq(chats.id, input.chatId));
   return row?.version ?? null;

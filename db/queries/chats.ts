@@ -201,7 +201,7 @@ async function toChatSummaryDTOs(rows: SummaryRow[]): Promise<ChatSummaryDTO[]> 
       kind: row.chat.kind,
       title: row.chat.kind === 'group' ? (row.titleThen ?? row.chat.title ?? '') : (row.peer?.displayName ?? ''),
       peer: row.peer ? toUserDTO(row.peer) : null,
-      avatarUrl: row.chat.kind === 'group' ? groupAvatarUrl(row.chat.id, row.chat.avatarVersion) : null,
+      avatarUrl: row.chat.kind === 'group' && row.me.leftAtSeq === null ? groupAvatarUrl(row.chat.id, row.chat.avatarVersion) : null,
       memberCount: row.memberCount,
       myRole: row.me.role,
       active: row.me.leftAtSeq === null,
