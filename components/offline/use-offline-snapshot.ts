@@ -5,6 +5,7 @@ import { getChatMembers } from '@/app/(chat)/group-actions';
 import { byActivity } from '@/components/chat/chat-list-state';
 import { useRealtime } from '@/components/realtime-provider';
 import { loadSnapshot, saveChatList, saveRooms, type OfflineRoom } from '@/lib/offline/store';
+import { warmOfflineParts } from './warm-offline-parts';
 import type { ChatSummaryDTO, MessageDTO, UserDTO } from '@/lib/realtime/events';
 import { RECENT_MESSAGES } from '@/lib/realtime/limits';
 import { mergeMessages } from '@/lib/realtime/messages';
@@ -56,6 +57,7 @@ export function useOfflineSnapshot(me: UserDTO, chats: ChatSummaryDTO[]) {
   const mounted = useRef(true);
   useEffect(() => {
     mounted.current = true;
+    warmOfflineParts();
     return () => void (mounted.current = false);
   }, []);
 
