@@ -3,6 +3,7 @@
 import dynamic from 'next/dynamic';
 import { useRef } from 'react';
 import { NeedsConnection } from '@/components/ui/needs-connection';
+import { loadMessageActionsMenu } from './message-actions-loader';
 
 export type MessageAction = 'reply' | 'more-reactions' | 'edit' | 'copy' | 'delete';
 
@@ -20,7 +21,7 @@ export type MessageActionsProps = {
 
 // The menu loads when a menu is first opened: most messages never have theirs opened (first-load JS budget).
 // Offline, a menu never opened while online is not on the device: NeedsConnection says so instead of crashing.
-const MessageActionsMenu = dynamic(() => import('./message-actions-menu').then((module) => module.MessageActionsMenu, () => NeedsConnection));
+const MessageActionsMenu = dynamic(() => loadMessageActionsMenu().then((module) => module.MessageActionsMenu, () => NeedsConnection));
 
 /**
  * The "⋯" button beside a message and its menu (message-actions-menu.tsx).
