@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ErrorCode } from '@/lib/errors';
 import type { AttachmentDTO } from '@/lib/realtime/events';
 import { ATTACHMENTS_PER_MESSAGE } from '@/lib/realtime/limits';
+import { newClientId } from '@/lib/realtime/messages';
 import { AttachmentChip } from './attachment-chip';
 import { precheck } from './format';
 import { deleteUpload, uploadAttachment } from './upload';
@@ -70,7 +71,7 @@ export function AttachmentTray({ chatId, queued, onTaken, onChange, sendRequests
     taken.current = queued;
     const room = Math.max(0, ATTACHMENTS_PER_MESSAGE - held.current);
     const added: Upload[] = queued.slice(0, room).map((file) => ({
-      key: crypto.randomUUID(),
+      key: newClientId(),
       file,
       preview: file.type.startsWith('image/') ? URL.createObjectURL(file) : null,
       progress: 0,
