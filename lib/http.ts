@@ -1,4 +1,4 @@
-import type { ErrorCode } from './errors';
+import type { ErrorCode, Result } from './errors';
 import { getAllowedOrigins } from './env';
 
 /** Each error code's HTTP status, for route handlers (server actions and socket acks carry the code alone). */
@@ -20,6 +20,19 @@ export const jsonOk = (data: unknown, status = 200) => Response.json({ ok: true,
 
 /** A JSON failure `{ok: false, error}` with the code's status. */
 export const jsonFail = (error: ErrorCode) => Response.json({ ok: false, error }, { status: statusOf[error], headers: { 'cache-control': 'no-store' } });
+
+/** A Result as a response: `{ok: true, data}`, or `{ok: false, error}` with the code's status. */
+export const jsonResult = <T>(result: Result<T>) => (result.ok ? jsonOk(result.data) : jsonFail(result.error));
+
+/**
+ * What every stored file we serve (attachments, pictures) carries: its type is never sniffed, and opened on its own
+ * it runs nothing and no other site may embed it with the viewer's cookies.
+ */
+export const INERT_FILE_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; sandbox",
+  'cross-origin-resource-policy': 'same-origin',
+} as const;
 
 /**
  * A state-changing request must come from our own pages. Cookies are SameSite=Lax, and a cross-site form cannot send

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { getReadableAttachment } from '@/db/queries/attachments';
 import { getCurrentUser } from '@/lib/auth';
-import { jsonFail } from '@/lib/http';
+import { INERT_FILE_HEADERS, jsonFail } from '@/lib/http';
 import type { AttachmentDTO } from '@/lib/realtime/events';
 import { getStorage } from '@/lib/storage';
 import { attachmentKeys } from './keys';
@@ -28,9 +28,7 @@ function headersFor(attachment: AttachmentDTO, variant: Variant, size?: number):
   const headers = new Headers({
     'content-type': variant === 'thumb' ? 'image/webp' : attachment.kind === 'image' || variant === 'download' ? attachment.mime : 'application/octet-stream',
     'content-disposition': contentDisposition(inline ? 'inline' : 'attachment', attachment.name),
-    'x-content-type-options': 'nosniff',
-    'content-security-policy': "default-src 'none'; sandbox",
-    'cross-origin-resource-policy': 'same-origin',
+    ...INERT_FILE_HEADERS,
     'cache-control': 'private, no-cache',
     etag: `"${attachment.id}-${variant}"`,
   });

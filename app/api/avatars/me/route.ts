@@ -1,8 +1,7 @@
 import { getCurrentUser } from '@/lib/auth';
 import { removeUserAvatar, setUserAvatar } from '@/lib/avatars/avatars';
-import { jsonResult } from '@/lib/avatars/http';
 import { readPictureUpload } from '@/lib/avatars/upload';
-import { jsonFail, isForeignOrigin } from '@/lib/http';
+import { isForeignOrigin, jsonFail, jsonResult } from '@/lib/http';
 
 /**
  * My profile picture. PUT: the body is the picture file's raw bytes (fetch(url, {method: 'PUT', body: file})), not

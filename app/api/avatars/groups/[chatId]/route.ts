@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { requireGroupAdmin } from '@/db/queries/avatars';
 import { getCurrentUser } from '@/lib/auth';
 import { removeGroupAvatar, setGroupAvatar } from '@/lib/avatars/avatars';
-import { jsonResult } from '@/lib/avatars/http';
 import { readPictureUpload } from '@/lib/avatars/upload';
 import { AppError } from '@/lib/errors';
-import { jsonFail, isForeignOrigin } from '@/lib/http';
+import { isForeignOrigin, jsonFail, jsonResult } from '@/lib/http';
 
 const paramsSchema = z.object({ chatId: z.uuid() });
 type Context = { params: Promise<{ chatId: string }> };
