@@ -86,31 +86,33 @@ export function createPushQueue(options: PushQueueOptions): PushQueue {
       else byChat.set(candidate.chatId, [candidate]);
     }
 
-    const wanted: { message: MessageDTO; recipient: PushCandidate & { device: PushDevice }; senderName: string }[] = [];
+    const wanted: { message: MessageDTO; recipient: PushCandidate & { device: PushDevice }; senderName: string; text: string }[] = [];
     for (const message of batch) {
       const members = byChat.get(message.chatId) ?? [];
       const senderName = members.find((member) => member.userId === message.senderId)?.displayName ?? 'Someone';
+      // Parsed once per message, not once per device of a large group.
+      const text = messageSummary(message);
       for (const member of members) {
         if (!member.device || !member.active || member.userId === message.senderId) continue;
         // Joined after this message: not theirs to read.
         if (member.visibleAfterSeq >= message.seq) continue;
         // A muted chat is silent, except for a message that names me (as the in-app notification and the "@" badge do).
         if (member.muted && !message.mentionIds.includes(member.userId)) continue;
-        wanted.push({ message, recipient: { ...member, device: member.device }, senderName });
+        wanted.push({ message, recipient: { ...member, device: member.device }, senderName, text });
       }
     }
     if (wanted.length === 0) return [];
     const visible = await options.listVisible([...new Set(wanted.map((entry) => entry.recipient.userId))]);
     return wanted
       .filter((entry) => !visible.has(entry.recipient.userId))
-      .map(({ message, recipient, senderName }) => ({
+      .map(({ message, recipient, senderName, text }) => ({
         device: recipient.device,
         payload: buildPushPayload({
           chatId: message.chatId,
           chatKind: recipient.chatKind,
           chatTitle: recipient.chatTitle,
           senderName,
-          body: messageSummary(message),
+          body: text,
           previews: recipient.device.previews,
         }),
       }));
